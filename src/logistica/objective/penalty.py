@@ -1,0 +1,201 @@
+"""Penalties on the coefficients (never on the intercept).
+
+All penalties are elastic nets in scikit-learn's parametrisation,
+
+    alpha · Σⱼ fⱼ · (l1_ratio·|wⱼ| + (1 - l1_ratio)/2 · wⱼ²),
+
+with per-feature penalty factors ``fⱼ`` (``0`` leaves a feature unpenalized, as in
+glmnet). The L2 part is smooth and is handled by every solver through
+:meth:`ElasticNet.smooth_gradient`; the L1 part is handled by proximal solvers
+through :meth:`ElasticNet.prox`. :func:`make_penalty` turns scikit-learn's
+``C`` into ``alpha`` for the sample-weight-normalised objective used inside
+logistica: ``Σ s̃ᵢ ℓᵢ + penalty`` with ``Σ s̃ᵢ = 1``, so ``alpha = 1/(C·Σ sᵢ)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["L1", "L2", "ElasticNet", "NoPenalty", "make_penalty"]
+
+
+class ElasticNet:
+    """Elastic-net penalty ``alpha·Σ fⱼ(l1_ratio|wⱼ| + (1-l1_ratio)/2·wⱼ²)``.
+
+    Parameters
+    ----------
+    alpha : float
+        Overall strength, ``>= 0``.
+    l1_ratio : float, default=0.0
+        Mix between L1 (``1``) and L2 (``0``).
+    penalty_factor : array-like of shape (n_features,), optional
+        Non-negative per-feature multipliers; ``0`` means unpenalized.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pen = ElasticNet(alpha=2.0, l1_ratio=0.5)
+    >>> pen.value(np.array([1.0, -2.0]))
+    5.5
+    """
+
+    def __init__(self, alpha: float, l1_ratio: float = 0.0, penalty_factor=None) -> None:
+        if not (alpha >= 0 and math.isfinite(alpha)):
+            raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}")
+        if not 0.0 <= l1_ratio <= 1.0:
+            raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}")
+        self.alpha = float(alpha)
+        self.l1_ratio = float(l1_ratio)
+        if penalty_factor is not None:
+            penalty_factor = np.asarray(penalty_factor, dtype=np.float64)
+            if penalty_factor.ndim != 1 or np.any(penalty_factor < 0):
+                raise ValueError("penalty_factor must be a 1-d array of non-negative numbers")
+            if not np.all(np.isfinite(penalty_factor)):
+                raise ValueError("penalty_factor contains NaN or inf")
+        self.penalty_factor = penalty_factor
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(alpha={self.alpha:.4g}, l1_ratio={self.l1_ratio})"
+
+    @property
+    def is_smooth(self) -> bool:
+        """Whether the penalty is differentiable (no active L1 part)."""
+        return self.alpha == 0.0 or self.l1_ratio == 0.0
+
+    def _strength(self, part: float, coef: np.ndarray) -> np.ndarray | float:
+        """Per-feature strength of one part, broadcastable against ``coef``."""
+        strength = self.alpha * part
+        if self.penalty_factor is None:
+            return strength
+        factor = self.penalty_factor
+        return strength * (factor[:, None] if coef.ndim == 2 else factor)
+
+    def l1_strength(self, coef: np.ndarray) -> np.ndarray | float:
+        """``alpha·l1_ratio·fⱼ``, broadcastable against ``coef``."""
+        return self._strength(self.l1_ratio, coef)
+
+    def l2_strength(self, coef: np.ndarray) -> np.ndarray | float:
+        """``alpha·(1-l1_ratio)·fⱼ``, broadcastable against ``coef``."""
+        return self._strength(1.0 - self.l1_ratio, coef)
+
+    def value(self, coef: np.ndarray) -> float:
+        """Penalty value at ``coef`` of shape (n_features,) or (n_features, K)."""
+        if self.alpha == 0.0:
+            return 0.0
+        l1 = np.sum(self.l1_strength(coef) * np.abs(coef)) if self.l1_ratio else 0.0
+        l2 = 0.5 * np.sum(self.l2_strength(coef) * coef * coef)
+        return float(l1 + l2)
+
+    def smooth_value(self, coef: np.ndarray) -> float:
+        """Value of the L2 part only."""
+        if self.alpha == 0.0:
+            return 0.0
+        return float(0.5 * np.sum(self.l2_strength(coef) * coef * coef))
+
+    def smooth_gradient(self, coef: np.ndarray) -> np.ndarray:
+        """Gradient of the L2 part."""
+        return self.l2_strength(coef) * coef
+
+    def smooth_hessian_diagonal(self, n_features: int) -> np.ndarray:
+        """Diagonal of the L2 part's Hessian, one value per feature."""
+        return np.broadcast_to(
+            self.l2_strength(np.empty(n_features)), (n_features,)
+        ).astype(np.float64)
+
+    def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
+        """Proximal operator of ``step`` times the L1 part (soft-thresholding)."""
+        if self.is_smooth:
+            return coef
+        threshold = step * self.l1_strength(coef)
+        return np.sign(coef) * np.maximum(np.abs(coef) - threshold, 0.0)
+
+    def optimality_residual(self, coef: np.ndarray, smooth_grad: np.ndarray) -> np.ndarray:
+        """Minimum-norm subgradient of the objective, given the smooth part's gradient.
+
+        Zero exactly at an optimum; its largest absolute value is the optimality
+        measure shared by all solvers.
+        """
+        if self.is_smooth:
+            return smooth_grad
+        l1 = np.broadcast_to(self.l1_strength(coef), coef.shape)
+        at_zero = np.sign(smooth_grad) * np.maximum(np.abs(smooth_grad) - l1, 0.0)
+        return np.where(coef != 0, smooth_grad + l1 * np.sign(coef), at_zero)
+
+
+class NoPenalty(ElasticNet):
+    """No penalty (``C = inf``).
+
+    Examples
+    --------
+    >>> NoPenalty().value(np.ones(3))
+    0.0
+    """
+
+    def __init__(self) -> None:
+        super().__init__(alpha=0.0)
+
+
+class L2(ElasticNet):
+    """Ridge penalty ``alpha/2·Σ fⱼ wⱼ²``.
+
+    Examples
+    --------
+    >>> L2(alpha=1.0).value(np.array([3.0, 4.0]))
+    12.5
+    """
+
+    def __init__(self, alpha: float, penalty_factor=None) -> None:
+        super().__init__(alpha=alpha, l1_ratio=0.0, penalty_factor=penalty_factor)
+
+
+class L1(ElasticNet):
+    """Lasso penalty ``alpha·Σ fⱼ|wⱼ|``.
+
+    Examples
+    --------
+    >>> L1(alpha=1.0).value(np.array([3.0, -4.0]))
+    7.0
+    """
+
+    def __init__(self, alpha: float, penalty_factor=None) -> None:
+        super().__init__(alpha=alpha, l1_ratio=1.0, penalty_factor=penalty_factor)
+
+
+def make_penalty(
+    C: float, l1_ratio: float, total_weight: float, penalty_factor=None
+) -> ElasticNet:
+    """Penalty of scikit-learn's objective ``C·Σ sᵢℓᵢ + pen(w)`` after dividing by ``C·Σ sᵢ``.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength; ``np.inf`` means no penalty.
+    l1_ratio : float
+        Elastic-net mix, ``0`` for L2 and ``1`` for L1.
+    total_weight : float
+        ``Σ sᵢ``, the sum of the sample weights (class weights included).
+    penalty_factor : array-like, optional
+        Per-feature multipliers.
+
+    Returns
+    -------
+    ElasticNet
+        ``NoPenalty``, ``L2``, ``L1`` or ``ElasticNet`` with ``alpha = 1/(C·Σ sᵢ)``.
+
+    Examples
+    --------
+    >>> make_penalty(1.0, 0.0, total_weight=10.0)
+    L2(alpha=0.1, l1_ratio=0.0)
+    """
+    if not C > 0:
+        raise ValueError(f"C must be > 0, got {C!r}")
+    if math.isinf(C):
+        return NoPenalty()
+    alpha = 1.0 / (C * total_weight)
+    if l1_ratio == 0.0:
+        return L2(alpha, penalty_factor)
+    if l1_ratio == 1.0:
+        return L1(alpha, penalty_factor)
+    return ElasticNet(alpha, l1_ratio, penalty_factor)

@@ -1,0 +1,307 @@
+"""A logistic-regression fit as an optimization problem, described once for all solvers.
+
+The objective is scikit-learn's divided by ``C·Σ sᵢ``::
+
+    f(w, b) = Σᵢ s̃ᵢ ℓ(xᵢᵀw + b + oᵢ, yᵢ) + penalty(w),    s̃ᵢ = sᵢ / Σ sᵢ,
+
+which has the same minimiser and well-scaled values. Coefficients travel as one
+flat float64 vector: for ``K`` outputs it is the C-ordered ravel of a
+``(n_features + fit_intercept, K)`` array whose last row is the intercept
+(``K = 1`` for the binomial loss, flattened to ``(n_features + fit_intercept,)``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from .design import Design
+from .loss import BinomialLoss, Loss, MultinomialLoss
+from .penalty import ElasticNet, NoPenalty
+
+__all__ = ["HessianModel", "Problem", "make_loss"]
+
+
+class Problem:
+    """Design, targets, weights, offset and penalty of one fit.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated design matrix (float32 or float64).
+    y : ndarray of shape (n_samples,)
+        Encoded targets: ``{0., 1.}`` for the binomial loss, integer codes
+        ``0..K-1`` for the multinomial loss.
+    loss : Loss
+        :class:`BinomialLoss` or :class:`MultinomialLoss` (or a compatible loss).
+    penalty : ElasticNet, optional
+        Defaults to no penalty. Its ``alpha`` refers to the normalised objective.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Non-negative weights (class weights already folded in); normalised here.
+    offset : ndarray of shape (n_samples,) or (n_samples, K), optional
+        Fixed term added to the linear predictor.
+    fit_intercept : bool, default=True
+        Whether the problem has an (unpenalized) intercept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+    >>> problem = Problem(X, y, BinomialLoss())
+    >>> value, grad, _ = problem.value_grad(problem.zero_coef())
+    >>> round(value, 6), grad.shape
+    (0.693147, (2,))
+    """
+
+    def __init__(
+        self,
+        X,
+        y: np.ndarray,
+        loss: Loss,
+        penalty: ElasticNet | None = None,
+        sample_weight: np.ndarray | None = None,
+        offset: np.ndarray | None = None,
+        fit_intercept: bool = True,
+    ) -> None:
+        self.design = X if isinstance(X, Design) else Design(X)
+        self.y = y
+        self.loss = loss
+        self.penalty = NoPenalty() if penalty is None else penalty
+        n = self.design.n_samples
+        sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        self.total_weight = float(sw.sum())
+        self.sample_weight = sw / self.total_weight
+        self.offset = offset
+        self.fit_intercept = bool(fit_intercept)
+        self.n_outputs = loss.n_outputs
+        self.n_features = self.design.n_features
+        rows = self.n_features + self.fit_intercept
+        self.coef_shape = (rows,) if self.n_outputs == 1 else (rows, self.n_outputs)
+        self.n_coef = rows * self.n_outputs
+
+    # -- layout -----------------------------------------------------------------------
+    @property
+    def n_samples(self) -> int:
+        """Number of rows of the design."""
+        return self.design.n_samples
+
+    @property
+    def is_multinomial(self) -> bool:
+        """Whether the loss has one raw prediction per class."""
+        return self.n_outputs > 1
+
+    def zero_coef(self) -> np.ndarray:
+        """All-zero flat coefficient vector."""
+        return np.zeros(self.n_coef)
+
+    def split(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+        """Views ``(W, b)`` of a flat coefficient vector; ``b`` is 0 without intercept."""
+        full = coef.reshape(self.coef_shape)
+        if self.fit_intercept:
+            return full[:-1], full[-1]
+        return full, 0.0
+
+    def center_classes(self, coef: np.ndarray) -> np.ndarray:
+        """Remove the class-shift null space of the multinomial parametrisation.
+
+        Adding the same vector to every class leaves the probabilities unchanged;
+        centring across classes picks the representative with the smallest norm.
+        """
+        if not self.is_multinomial:
+            return coef
+        full = coef.reshape(self.coef_shape)
+        return (full - full.mean(axis=1, keepdims=True)).ravel()
+
+    # -- objective --------------------------------------------------------------------
+    def raw(self, coef: np.ndarray) -> np.ndarray:
+        """Linear predictor ``X @ W + b + offset`` (one pass over ``X``)."""
+        raw = self.raw_direction(coef)
+        if self.offset is not None:
+            raw += self.offset
+        return raw
+
+    def raw_direction(self, direction: np.ndarray) -> np.ndarray:
+        """``X @ dW + db``: how the linear predictor moves along ``direction``."""
+        W, b = self.split(direction)
+        raw = self.design.matvec(W)
+        if self.fit_intercept:
+            raw += b
+        return raw
+
+    def value_from_raw(self, coef: np.ndarray, raw: np.ndarray) -> float:
+        """Objective at ``coef`` given its linear predictor ``raw`` (no pass over ``X``)."""
+        W, _ = self.split(coef)
+        return self.loss.value(raw, self.y, self.sample_weight) + self.penalty.value(W)
+
+    def grad_from_residual(self, coef: np.ndarray, residual: np.ndarray) -> np.ndarray:
+        """Smooth gradient from the loss residual (one pass over ``X``)."""
+        W, _ = self.split(coef)
+        grad = np.empty(self.coef_shape)
+        grad[: self.n_features] = self.design.rmatvec(residual)
+        grad[: self.n_features] += self.penalty.smooth_gradient(W)
+        if self.fit_intercept:
+            grad[-1] = residual.sum(axis=0)
+        return grad.ravel()
+
+    def value_grad_from_raw(self, coef: np.ndarray, raw: np.ndarray) -> tuple[float, np.ndarray]:
+        """Objective and smooth gradient at ``coef`` given ``raw`` (one pass over ``X``)."""
+        value, residual = self.loss.value_and_residual(raw, self.y, self.sample_weight)
+        W, _ = self.split(coef)
+        value += self.penalty.value(W)
+        return value, self.grad_from_residual(coef, residual)
+
+    def value_grad(self, coef: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Objective, smooth gradient and linear predictor at ``coef`` (two passes)."""
+        raw = self.raw(coef)
+        value, grad = self.value_grad_from_raw(coef, raw)
+        return value, grad, raw
+
+    def hessian_product(self, coef: np.ndarray):
+        """Return ``v -> H(coef) @ v`` for the full data (two passes over ``X`` per call)."""
+        return HessianModel(self).operator(self.raw(coef))
+
+    # -- optimality -------------------------------------------------------------------
+    def optimality_residual(self, coef: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Minimum-norm subgradient (flat), zero exactly at the optimum."""
+        W, _ = self.split(coef)
+        residual = grad.reshape(self.coef_shape).copy()
+        residual[: self.n_features] = self.penalty.optimality_residual(
+            W, residual[: self.n_features]
+        )
+        return residual.ravel()
+
+    @cached_property
+    def optimality_scale(self) -> float:
+        """Largest optimality residual at ``coef = 0``: the reference for ``tol``."""
+        zero = self.zero_coef()
+        raw = np.zeros((self.n_samples, self.n_outputs) if self.is_multinomial else self.n_samples)
+        if self.offset is not None:
+            raw = raw + self.offset
+        _, grad = self.value_grad_from_raw(zero, raw)
+        scale = float(np.max(np.abs(self.optimality_residual(zero, grad))))
+        return scale if scale > 0 else 1.0
+
+    def optimality(self, coef: np.ndarray, grad: np.ndarray) -> float:
+        """Scale-free optimality: ``max|subgradient(coef)| / max|subgradient(0)|``.
+
+        The same measure stops every solver, so ``tol`` means the same for each.
+        """
+        residual = self.optimality_residual(coef, grad)
+        return float(np.max(np.abs(residual))) / self.optimality_scale
+
+    # -- curvature --------------------------------------------------------------------
+    def hessian_model(
+        self, max_rows: int | None = None, dtype=None, seed: int = 0
+    ) -> HessianModel:
+        """Hessian of the smooth part, exact or estimated from a random row subsample.
+
+        Parameters
+        ----------
+        max_rows : int, optional
+            Use at most this many rows, drawn once at random (without replacement).
+        dtype : numpy dtype, optional
+            Precision of a subsample's Gram products (float32 halves their cost);
+            the full data keeps its own dtype.
+        seed : int, default=0
+            Seed of the row draw.
+        """
+        rows = None
+        if max_rows is not None and max_rows < self.n_samples:
+            rng = np.random.default_rng(seed)
+            rows = np.sort(rng.choice(self.n_samples, size=max_rows, replace=False))
+        return HessianModel(self, rows=rows, dtype=dtype)
+
+
+class HessianModel:
+    """Hessian of the smooth objective from all rows or a fixed row subsample.
+
+    A subsample's weights are rescaled to the total weight of the data, so it is
+    an unbiased estimate of the full Hessian; solvers use it only to shape steps,
+    never to decide optimality.
+    """
+
+    def __init__(self, problem: Problem, rows: np.ndarray | None = None, dtype=None) -> None:
+        self.problem = problem
+        self.rows = rows
+        if rows is None:
+            self.design = problem.design
+            self.sample_weight = problem.sample_weight
+        else:
+            self.design = problem.design.take(rows, dtype=dtype)
+            sw = problem.sample_weight[rows]
+            total = sw.sum()
+            self.sample_weight = sw / total if total > 0 else sw
+        self.penalty_diagonal = problem.penalty.smooth_hessian_diagonal(problem.n_features)
+
+    @property
+    def is_subsampled(self) -> bool:
+        """Whether the Hessian is estimated from a subsample of the rows."""
+        return self.rows is not None
+
+    def _state(self, raw: np.ndarray):
+        if self.rows is not None:
+            raw = raw[self.rows]
+        return self.problem.loss.hessian_state(raw, self.sample_weight)
+
+    def matrix(self, raw: np.ndarray) -> np.ndarray:
+        """Dense Hessian (n_coef × n_coef) at the point whose linear predictor is ``raw``.
+
+        For the multinomial loss the class-shift directions, along which the
+        loss is flat and the gradient vanishes, get the Hessian's mean curvature
+        so that the matrix is positive definite without changing Newton steps.
+        """
+        problem = self.problem
+        blocks = problem.loss.gram_weights(self._state(raw))
+        grams = self.design.gram([h for _, _, h in blocks], problem.fit_intercept)
+        rows, K = problem.n_features + problem.fit_intercept, problem.n_outputs
+        hess = np.zeros((rows, K, rows, K))
+        for (k, l, _), gram in zip(blocks, grams, strict=True):
+            hess[:, k, :, l] = gram
+            hess[:, l, :, k] = gram.T
+        hess = hess.reshape(problem.n_coef, problem.n_coef)
+        diag = np.zeros((rows, K))
+        diag[: problem.n_features] = self.penalty_diagonal[:, None]
+        hess[np.diag_indices_from(hess)] += diag.ravel()
+        if problem.is_multinomial:
+            shift = np.trace(hess) / problem.n_coef
+            hess += np.kron(np.eye(rows), np.full((K, K), shift / K))
+        return hess
+
+    def operator(self, raw: np.ndarray):
+        """Return ``v -> H @ v`` (two passes over the Hessian's rows per product)."""
+        problem = self.problem
+        state = self._state(raw)
+        design = self.design
+        fit_intercept = problem.fit_intercept
+        n_features = problem.n_features
+        penalty_diagonal = self.penalty_diagonal
+        if problem.is_multinomial:
+            penalty_diagonal = penalty_diagonal[:, None]
+
+        def hessp(vector: np.ndarray) -> np.ndarray:
+            V, vb = problem.split(vector)
+            raw_dir = design.matvec(V)
+            if fit_intercept:
+                raw_dir += vb
+            weighted = problem.loss.hessian_product(state, raw_dir)
+            out = np.empty(problem.coef_shape)
+            out[:n_features] = design.rmatvec(weighted) + penalty_diagonal * V
+            if fit_intercept:
+                out[-1] = weighted.sum(axis=0)
+            return out.ravel()
+
+        return hessp
+
+
+def make_loss(n_classes: int) -> Loss:
+    """The loss for ``n_classes`` classes: binomial for two, multinomial above.
+
+    Examples
+    --------
+    >>> make_loss(2).name, make_loss(4).name
+    ('binomial', 'multinomial')
+    """
+    if n_classes < 2:
+        raise ValueError(f"a logistic loss needs at least two classes, got {n_classes}")
+    return BinomialLoss() if n_classes == 2 else MultinomialLoss(n_classes)
