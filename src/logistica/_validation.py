@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
@@ -62,7 +61,10 @@ def validate_X(estimator, X):
 
 def _check_y_finite(y) -> None:
     if y is None:
-        raise ValueError("y is required: this estimator needs class labels")
+        raise ValueError(
+            "this estimator requires y to be passed, but the target y is None; "
+            "pass the class labels"
+        )
     values = np.asarray(y)
     if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
         raise ValueError("y contains NaN or inf; class labels must be finite")
@@ -189,8 +191,3 @@ def check_scalar_param(
         raise ValueError(f"{name} must be {sign} {lower}, got {value!r}")
     if upper is not None and value > upper:
         raise ValueError(f"{name} must be <= {upper}, got {value!r}")
-
-
-def is_sparse(X) -> bool:
-    """Whether ``X`` is a SciPy sparse matrix or array."""
-    return sp.issparse(X)

@@ -29,6 +29,8 @@ from .objective import BinomialLoss, MultinomialLoss, Problem, make_penalty
 
 __all__ = ["LogisticRegression"]
 
+# estimator-api: stable
+
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """Regularized logistic regression: binary, multinomial (softmax) or one-vs-rest.
