@@ -1,0 +1,41 @@
+# logistica — developer entry points. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv install install-test demo test bench lint format clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+venv: $(PY)
+
+install: $(PY)
+	$(PIP) install --quiet -e ".[all]"
+
+install-test: $(PY)
+	$(PIP) install --quiet -e ".[test]"
+
+demo: install
+	$(PY) -m logistica.demo --output demo-report.html
+
+test: install-test
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --doctest-modules tests src/logistica
+
+bench: $(PY)
+	$(PIP) install --quiet -e ".[bench]"
+	$(PY) benchmarks/bench_core.py
+
+lint: install-test
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install-test
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache demo-report.html
