@@ -111,9 +111,7 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
         return np.full(n_samples, float(sample_weight))
     sw = np.asarray(sample_weight, dtype=np.float64)
     if sw.ndim != 1 or sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has shape {sw.shape}, expected ({n_samples},) to match X"
-        )
+        raise ValueError(f"sample_weight has shape {sw.shape}, expected ({n_samples},) to match X")
     if not np.all(np.isfinite(sw)):
         raise ValueError("sample_weight contains NaN or inf")
     if np.any(sw < 0):
@@ -123,8 +121,13 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
     return sw
 
 
-def check_class_weight(class_weight, classes: np.ndarray, y: np.ndarray) -> np.ndarray:
+def check_class_weight(
+    class_weight, classes: np.ndarray, y: np.ndarray, sample_weight: np.ndarray
+) -> np.ndarray:
     """Per-sample multipliers from ``class_weight`` (None, "balanced" or a dict).
+
+    ``"balanced"`` weighs class ``k`` by ``Σsᵢ / (K · Σ_{yᵢ=k} sᵢ)``, counting samples
+    by their ``sample_weight``, as scikit-learn does.
 
     Raises
     ------
@@ -144,11 +147,11 @@ def check_class_weight(class_weight, classes: np.ndarray, y: np.ndarray) -> np.n
         full = {label: class_weight.get(label, 1.0) for label in classes.tolist()}
         weights = compute_class_weight(full, classes=classes, y=y)
     elif class_weight == "balanced":
-        weights = compute_class_weight("balanced", classes=classes, y=y)
-    else:
-        raise ValueError(
-            f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}"
+        weights = compute_class_weight(
+            "balanced", classes=classes, y=y, sample_weight=sample_weight
         )
+    else:
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}")
     return weights[np.searchsorted(classes, y)]
 
 

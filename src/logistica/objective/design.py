@@ -11,13 +11,31 @@ buffer, never a column added to ``X``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
-__all__ = ["Design"]
+__all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
 
 _BLOCK_ROWS = 2048
+
+
+@dataclass(frozen=True)
+class ColumnBlock:
+    """Some columns of a design, laid out for coordinate-descent kernels.
+
+    Column ``c`` holds ``data[indptr[c]:indptr[c + 1]]`` at rows
+    ``indices[indptr[c]:indptr[c + 1]]``; dense columns hold every row in order
+    and leave ``indices`` empty.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    dense: bool
 
 
 class Design:
@@ -64,6 +82,77 @@ class Design:
         for start, block in self._float64_blocks():
             out += block.T @ R[start : start + block.shape[0]]
         return out
+
+    def sq_rmatvec(self, H: np.ndarray) -> np.ndarray:
+        """``(X∘X)ᵀ @ H``: weighted squared column norms, e.g. a Hessian's diagonal.
+
+        Dense data is squared row block by row block into a reused buffer.
+        """
+        if self.is_sparse:
+            return np.asarray(self._squared.T @ H)
+        out = np.zeros((self.n_features, *H.shape[1:]))
+        for start, block in self._float64_blocks():
+            np.square(block, out=block)
+            out += block.T @ H[start : start + block.shape[0]]
+        return out
+
+    @cached_property
+    def _squared(self):
+        return self.X.multiply(self.X).tocsr()
+
+    @cached_property
+    def _csc(self):
+        return self.X.tocsc()
+
+    def columns(self, index: np.ndarray) -> ColumnBlock:
+        """Copy of the columns ``index`` in the layout of coordinate-descent kernels."""
+        index = np.asarray(index, dtype=np.intp)
+        if self.is_sparse:
+            sub = self._csc[:, index]
+            return ColumnBlock(
+                sub.indptr.astype(np.int64), sub.indices, sub.data.astype(np.float64), False
+            )
+        data = np.ascontiguousarray(self.X.T[index], dtype=np.float64)
+        indptr = np.arange(index.size + 1, dtype=np.int64) * self.n_samples
+        return ColumnBlock(indptr, np.empty(0, dtype=np.int32), data.ravel(), True)
+
+    def column_moments(
+        self, sample_weight: np.ndarray, center: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted column means and standard deviations, for standardization.
+
+        Parameters
+        ----------
+        sample_weight : ndarray of shape (n_samples,)
+            Non-negative weights summing to one.
+        center : bool
+            With ``False`` the means returned are zeros (the columns are only
+            scaled), while the deviations are still about the weighted mean.
+
+        Returns
+        -------
+        mean, scale : ndarray of shape (n_features,)
+            ``scale`` is 1 for constant columns, as in scikit-learn's ``StandardScaler``.
+        """
+        mean = self.rmatvec(sample_weight)
+        if self.is_sparse:
+            csr = self.X.tocsr()
+            rows = np.repeat(np.arange(self.n_samples), np.diff(csr.indptr))
+            weight = sample_weight[rows]
+            nonzero_weight = np.bincount(csr.indices, weight, minlength=self.n_features)
+            spread = np.bincount(
+                csr.indices, weight * (csr.data - mean[csr.indices]) ** 2, self.n_features
+            )
+            var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
+        else:
+            var = np.zeros(self.n_features)
+            for start, block in self._float64_blocks():
+                block -= mean
+                np.square(block, out=block)
+                var += sample_weight[start : start + block.shape[0]] @ block
+        scale = np.sqrt(np.maximum(var, 0.0))
+        scale[scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)] = 1.0
+        return (mean if center else np.zeros(self.n_features)), scale
 
     def _float64_blocks(self):
         buffer = np.empty((_BLOCK_ROWS, self.n_features))
@@ -126,3 +215,117 @@ class Design:
             return gram
         col = np.asarray(X.T @ h).ravel()
         return np.block([[gram, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
+
+
+class StandardizedDesign(Design):
+    """A design whose columns are standardized on the fly, ``(x - mean) / scale``.
+
+    The data are never copied: the column means and scales are folded into every
+    product (``X̃ W = X (W/σ) - μᵀ(W/σ)``, ``X̃ᵀR = (XᵀR - μ·ΣR)/σ``), so sparse
+    data stay sparse. Use :meth:`from_data` to compute weighted moments.
+
+    Parameters
+    ----------
+    X : ndarray, sparse matrix or Design
+        The unscaled data.
+    mean : ndarray of shape (n_features,)
+        Column centres (zeros to scale only).
+    scale : ndarray of shape (n_features,)
+        Positive column scales.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 10.0], [3.0, 30.0]])
+    >>> d = StandardizedDesign.from_data(X, np.full(2, 0.5), center=True)
+    >>> d.matvec(np.array([1.0, 0.0]))
+    array([-1.,  1.])
+    """
+
+    def __init__(self, X, mean: np.ndarray, scale: np.ndarray) -> None:
+        base = X if isinstance(X, Design) else Design(X)
+        super().__init__(base.X)
+        self.base = base
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.scale = np.asarray(scale, dtype=np.float64)
+        self.centered = bool(np.any(self.mean != 0))
+
+    @classmethod
+    def from_data(cls, X, sample_weight: np.ndarray, center: bool) -> StandardizedDesign:
+        """Standardize with the weighted means and standard deviations of ``X``'s columns.
+
+        ``sample_weight`` must sum to one; ``center=False`` only scales (sparse data).
+        """
+        base = X if isinstance(X, Design) else Design(X)
+        mean, scale = base.column_moments(sample_weight, center)
+        return cls(base, mean, scale)
+
+    def _shift(self, W: np.ndarray) -> np.ndarray | float:
+        """``μᵀW`` for already-scaled ``W``: what centring subtracts from each prediction."""
+        return self.mean @ W if self.centered else 0.0
+
+    def matvec(self, W: np.ndarray) -> np.ndarray:
+        scaled = W / (self.scale[:, None] if W.ndim == 2 else self.scale)
+        return self.base.matvec(scaled) - self._shift(scaled)
+
+    def rmatvec(self, R: np.ndarray) -> np.ndarray:
+        out = self.base.rmatvec(R)
+        if self.centered:
+            out -= np.multiply.outer(self.mean, R.sum(axis=0))
+        return out / (self.scale[:, None] if out.ndim == 2 else self.scale)
+
+    def sq_rmatvec(self, H: np.ndarray) -> np.ndarray:
+        """``(X̃∘X̃)ᵀ H`` from raw moments (fine for curvature, not for exact sums)."""
+        out = self.base.sq_rmatvec(H)
+        if self.centered:
+            mean = self.mean[:, None] if H.ndim == 2 else self.mean
+            out += mean**2 * H.sum(axis=0) - 2 * mean * self.base.rmatvec(H)
+        scale2 = self.scale**2
+        return out / (scale2[:, None] if out.ndim == 2 else scale2)
+
+    def take(self, rows: np.ndarray, dtype=None) -> StandardizedDesign:
+        return StandardizedDesign(self.base.take(rows, dtype), self.mean, self.scale)
+
+    def gram(self, weights: list[np.ndarray], intercept: bool) -> list[np.ndarray]:
+        """Gram matrices of the standardized columns: ``Aᵀ G A`` with ``[x̃, 1] = [x, 1] A``."""
+        d = self.n_features
+        transform = np.zeros((d + 1, d + 1))
+        transform[np.arange(d), np.arange(d)] = 1.0 / self.scale
+        transform[d, :d] = -self.mean / self.scale
+        transform[d, d] = 1.0
+        keep = d + 1 if intercept else d
+        return [
+            (transform.T @ gram @ transform)[:keep, :keep]
+            for gram in self.base.gram(weights, intercept=True)
+        ]
+
+    def columns(self, index: np.ndarray) -> ColumnBlock:
+        block = self.base.columns(index)
+        scale = self.scale[index]
+        if block.dense:
+            values = block.data.reshape(len(index), -1)
+            values -= self.mean[index, None]
+            values /= scale[:, None]
+        else:
+            block.data[...] /= np.repeat(scale, np.diff(block.indptr))
+        return block
+
+    def column_moments(self, sample_weight, center):
+        raise TypeError("the design is already standardized")
+
+    def to_original(self, W: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients on the original scale of ``X`` from standardized ones.
+
+        ``W`` has shape (n_features,) or (n_features, K) and ``b`` the matching
+        intercept; with centring the intercept absorbs ``-μᵀ(W/σ)``.
+        """
+        scaled = W / (self.scale[:, None] if W.ndim == 2 else self.scale)
+        return scaled, np.asarray(b, dtype=np.float64) - self._shift(scaled)
+
+    def to_standardized(
+        self, W: np.ndarray, b: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Inverse of :meth:`to_original`."""
+        return W * (self.scale[:, None] if W.ndim == 2 else self.scale), np.asarray(
+            b, dtype=np.float64
+        ) + self._shift(W)

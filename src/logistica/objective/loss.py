@@ -183,7 +183,8 @@ class MultinomialLoss(Loss):
         for k in range(self.n_outputs):
             blocks.append((k, k, sp[:, k] - sp[:, k] * state.proba[:, k]))
             blocks.extend(
-                (k, l, -sp[:, k] * state.proba[:, l]) for l in range(k + 1, self.n_outputs)
+                (k, other, -sp[:, k] * state.proba[:, other])
+                for other in range(k + 1, self.n_outputs)
             )
         return blocks
 

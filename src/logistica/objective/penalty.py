@@ -100,9 +100,9 @@ class ElasticNet:
 
     def smooth_hessian_diagonal(self, n_features: int) -> np.ndarray:
         """Diagonal of the L2 part's Hessian, one value per feature."""
-        return np.broadcast_to(
-            self.l2_strength(np.empty(n_features)), (n_features,)
-        ).astype(np.float64)
+        return np.broadcast_to(self.l2_strength(np.empty(n_features)), (n_features,)).astype(
+            np.float64
+        )
 
     def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
         """Proximal operator of ``step`` times the L1 part (soft-thresholding)."""
@@ -163,9 +163,7 @@ class L1(ElasticNet):
         super().__init__(alpha=alpha, l1_ratio=1.0, penalty_factor=penalty_factor)
 
 
-def make_penalty(
-    C: float, l1_ratio: float, total_weight: float, penalty_factor=None
-) -> ElasticNet:
+def make_penalty(C: float, l1_ratio: float, total_weight: float, penalty_factor=None) -> ElasticNet:
     """Penalty of scikit-learn's objective ``C·Σ sᵢℓᵢ + pen(w)`` after dividing by ``C·Σ sᵢ``.
 
     Parameters

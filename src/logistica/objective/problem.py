@@ -191,9 +191,7 @@ class Problem:
         return float(np.max(np.abs(residual))) / self.optimality_scale
 
     # -- curvature --------------------------------------------------------------------
-    def hessian_model(
-        self, max_rows: int | None = None, dtype=None, seed: int = 0
-    ) -> HessianModel:
+    def hessian_model(self, max_rows: int | None = None, dtype=None, seed: int = 0) -> HessianModel:
         """Hessian of the smooth part, exact or estimated from a random row subsample.
 
         Parameters
@@ -256,9 +254,9 @@ class HessianModel:
         grams = self.design.gram([h for _, _, h in blocks], problem.fit_intercept)
         rows, K = problem.n_features + problem.fit_intercept, problem.n_outputs
         hess = np.zeros((rows, K, rows, K))
-        for (k, l, _), gram in zip(blocks, grams, strict=True):
-            hess[:, k, :, l] = gram
-            hess[:, l, :, k] = gram.T
+        for (k, other, _), gram in zip(blocks, grams, strict=True):
+            hess[:, k, :, other] = gram
+            hess[:, other, :, k] = gram.T
         hess = hess.reshape(problem.n_coef, problem.n_coef)
         diag = np.zeros((rows, K))
         diag[: problem.n_features] = self.penalty_diagonal[:, None]

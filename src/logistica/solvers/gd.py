@@ -1,9 +1,9 @@
 """Plain full-batch gradient descent: the method the tutorials derive by hand.
 
-Kept honest rather than fast: a fixed learning rate, or an adaptive
-backtracking (Armijo) step that grows after each accepted step and halves on
-each rejected one. With ``verbose`` it prints the loss as it goes, and the
-objective after every iteration lands in ``loss_history_``.
+Kept honest rather than fast: a fixed learning rate, or a step chosen by a
+line search (Wolfe conditions) that starts from the previous step. With
+``verbose`` it prints the loss as it goes, and the objective after every
+iteration lands in ``loss_history_``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..objective.problem import Problem
-from ._linesearch import armijo
+from ._linesearch import line_search
 from ._registry import register
 from .base import Progress, Solution, Solver
 
@@ -24,9 +24,8 @@ class GradientDescent(Solver):
 
     Options
     -------
-    learning_rate : "backtracking" or float, default="backtracking"
-        A fixed step ``η``, or a backtracking line search starting from twice
-        the previous accepted step.
+    learning_rate : "line-search" or float, default="line-search"
+        A fixed step ``η``, or a line search starting from the previous step.
 
     Examples
     --------
@@ -46,11 +45,11 @@ class GradientDescent(Solver):
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
-        learning_rate = self.options.get("learning_rate", "backtracking")
-        fixed = learning_rate != "backtracking"
+        learning_rate = self.options.get("learning_rate", "line-search")
+        fixed = learning_rate != "line-search"
         if fixed and not (isinstance(learning_rate, int | float) and learning_rate > 0):
             raise ValueError(
-                f"learning_rate must be 'backtracking' or a positive number, got {learning_rate!r}"
+                f"learning_rate must be 'line-search' or a positive number, got {learning_rate!r}"
             )
         step = float(learning_rate) if fixed else 1.0
         raw = problem.raw(coef)
@@ -59,20 +58,24 @@ class GradientDescent(Solver):
             return progress.solution(coef, 0)
         message = ""
         n_iter = 0
-        for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        for n_iter in range(1, max_iter + 1):
             if fixed:
                 coef = coef - step * grad
-                raw = problem.raw(coef)
+                with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                    raw = problem.raw(coef)
+                    value, grad = problem.value_grad_from_raw(coef, raw)
             else:
-                step, _, raw_direction = armijo(
-                    problem, coef, raw, value, -grad, -float(grad @ grad), step=2.0 * step
+                result = line_search(
+                    problem, coef, raw, value, -grad, -float(grad @ grad), step=step
                 )
-                if step == 0.0:
-                    message = "line search found no decrease (limit of floating-point precision)"
+                if result.step == 0.0:
+                    message = "line search found no acceptable step (floating-point limit)"
                     break
+                step = result.step
                 coef = coef - step * grad
-                raw += step * raw_direction
-            value, grad = problem.value_grad_from_raw(coef, raw)
+                raw += step * result.raw_direction
+                value = result.value
+                grad = problem.grad_from_residual(coef, result.residual)
             if not (np.isfinite(value) and np.all(np.isfinite(coef))):
                 message = f"diverged: learning_rate={step:g} is too large"
                 break

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import linalg
 
 from ..objective.problem import Problem
-from ._linesearch import armijo
+from ._linesearch import line_search
 from ._registry import register
 from .base import Progress, Solution, Solver
 
@@ -35,15 +35,19 @@ def newton_direction(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
     >>> newton_direction(np.diag([2.0, 4.0]), np.array([2.0, 4.0]))
     array([-1., -1.])
     """
+    eps = np.finfo(np.float64).eps
     try:
         factor = linalg.cho_factor(hessian, lower=True, check_finite=False)
-        direction = -linalg.cho_solve(factor, grad, check_finite=False)
-        if np.all(np.isfinite(direction)):
-            return direction
+        pivots = np.diag(factor[0]) ** 2
+        # a tiny pivot means a (numerically) singular Hessian: its step would be noise
+        if pivots.min() > hessian.shape[0] * eps * np.max(np.diag(hessian)):
+            direction = -linalg.cho_solve(factor, grad, check_finite=False)
+            if np.all(np.isfinite(direction)):
+                return direction
     except linalg.LinAlgError:
         pass
     eigval, eigvec = linalg.eigh(hessian, check_finite=False)
-    cutoff = max(eigval[-1], 0.0) * hessian.shape[0] * np.finfo(np.float64).eps
+    cutoff = max(eigval[-1], 0.0) * hessian.shape[0] * eps
     keep = eigval > cutoff
     return -(eigvec[:, keep] @ ((eigvec[:, keep].T @ grad) / eigval[keep]))
 
@@ -102,19 +106,20 @@ class Newton(Solver):
             return progress.solution(coef, 0)
         message = ""
         n_iter = 0
-        for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        for n_iter in range(1, max_iter + 1):
             previous = progress.last_optimality
             direction = newton_direction(hessian.matrix(raw), grad)
             slope = float(grad @ direction)
             if not slope < 0:
                 direction, slope = -grad, -float(grad @ grad)
-            step, value, raw_direction = armijo(problem, coef, raw, value, direction, slope)
-            if step == 0.0:
-                message = "line search found no decrease (limit of floating-point precision)"
+            result = line_search(problem, coef, raw, value, direction, slope)
+            if result.step == 0.0:
+                message = "line search found no acceptable step (floating-point limit)"
                 break
-            coef = coef + step * direction
-            raw += step * raw_direction
-            value, grad = problem.value_grad_from_raw(coef, raw)
+            coef = coef + result.step * direction
+            raw += result.step * result.raw_direction
+            value = result.value
+            grad = problem.grad_from_residual(coef, result.residual)
             if progress.record(n_iter, coef, value, grad):
                 break
             if hessian.is_subsampled and progress.last_optimality > 0.25 * previous:
