@@ -9,7 +9,8 @@ with ``Xᵀ``.
 
 Every formula is written in a form that cannot overflow: the binomial loss as
 ``max(z, 0) + log1p(exp(-|z|)) - y·z`` and the multinomial one through a
-max-shifted log-sum-exp, so |z| up to 1e300 gives finite values.
+max-shifted log-sum-exp, so |z| up to 1e300 gives finite values. Values and
+residuals come from fused compiled kernels (:mod:`._kernels`), one pass each.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import expit
+
+from ._kernels import binomial_value_residual, multinomial_value_residual
 
 __all__ = ["BinomialLoss", "HessianState", "Loss", "MultinomialLoss"]
 
@@ -77,7 +80,7 @@ class Loss:
 
 
 def _log1pexp(z: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(z))`` without overflow."""
+    """``log(1 + exp(z))`` without overflow (NumPy; the kernels have their own)."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
@@ -99,14 +102,17 @@ class BinomialLoss(Loss):
     n_outputs = 1
 
     def value(self, raw, y, sample_weight):
-        return float(sample_weight @ (_log1pexp(raw) - y * raw))
+        return self.value_and_residual(raw, y, sample_weight)[0]
 
     def value_and_residual(self, raw, y, sample_weight):
-        value = self.value(raw, y, sample_weight)
-        residual = expit(raw)
-        residual -= y
-        residual *= sample_weight
-        return value, residual
+        residual = np.empty_like(raw, dtype=np.float64)
+        value = binomial_value_residual(
+            np.ascontiguousarray(raw, dtype=np.float64),
+            np.ascontiguousarray(y, dtype=np.float64),
+            sample_weight,
+            residual,
+        )
+        return float(value), residual
 
     def hessian_state(self, raw, sample_weight):
         p = expit(raw)
@@ -156,17 +162,17 @@ class MultinomialLoss(Loss):
         self.n_outputs = int(n_classes)
 
     def value(self, raw, y, sample_weight):
-        lse, _ = _log_softmax(raw)
-        picked = np.take_along_axis(raw, y[:, None], axis=1)[:, 0]
-        return float(sample_weight @ (lse - picked))
+        return self.value_and_residual(raw, y, sample_weight)[0]
 
     def value_and_residual(self, raw, y, sample_weight):
-        lse, proba = _log_softmax(raw)
-        rows = np.arange(raw.shape[0])
-        value = float(sample_weight @ (lse - raw[rows, y]))
-        proba[rows, y] -= 1.0
-        proba *= sample_weight[:, None]
-        return value, proba
+        residual = np.empty(raw.shape)
+        value = multinomial_value_residual(
+            np.ascontiguousarray(raw, dtype=np.float64),
+            np.ascontiguousarray(y, dtype=np.intp),
+            sample_weight,
+            residual,
+        )
+        return float(value), residual
 
     def hessian_state(self, raw, sample_weight):
         _, proba = _log_softmax(raw)

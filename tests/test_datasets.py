@@ -1,0 +1,37 @@
+"""Bundled loaders return frames with names; their content is scikit-learn's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import datasets as sk
+
+from logistica import datasets
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "shape"),
+    [
+        (datasets.load_breast_cancer, sk.load_breast_cancer, (569, 30)),
+        (datasets.load_iris, sk.load_iris, (150, 4)),
+        (datasets.load_wine, sk.load_wine, (178, 13)),
+        (datasets.load_digits, sk.load_digits, (1797, 64)),
+    ],
+)
+def test_loaders_match_sklearn(ours, theirs, shape):
+    X, y = ours()
+    ref = theirs()
+    assert X.shape == shape and len(y) == shape[0]
+    np.testing.assert_array_equal(X.to_numpy(), ref.data)
+    np.testing.assert_array_equal(y.to_numpy(), ref.target_names[ref.target].astype(str))
+    assert all(isinstance(c, str) for c in X.columns)
+
+
+def test_demo_runs_every_solver(tmp_path):
+    from logistica.demo import main
+
+    out = tmp_path / "demo.html"
+    assert main(["--output", str(out)]) == 0
+    html = out.read_text()
+    for solver in ("newton", "lbfgs", "gd"):
+        assert solver in html

@@ -1,0 +1,33 @@
+"""The public API is explicit: a sorted ``__all__`` pinned here, everything importable."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import logistica
+
+
+def test_top_level_all_is_sorted_and_pinned():
+    assert logistica.__all__ == sorted(logistica.__all__)
+    expected = {"ConvergenceWarning", "LogisticRegression", "SeparationWarning", "__version__"}
+    assert expected <= set(logistica.__all__)
+    for name in logistica.__all__:
+        assert hasattr(logistica, name)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["logistica.objective", "logistica.solvers", "logistica.datasets", "logistica.inference"],
+)
+def test_submodules_export_what_they_declare(module):
+    mod = importlib.import_module(module)
+    for name in mod.__all__:
+        assert hasattr(mod, name), f"{module}.{name}"
+
+
+def test_package_is_typed():
+    from importlib.resources import files
+
+    assert files("logistica").joinpath("py.typed").is_file()
