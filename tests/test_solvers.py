@@ -140,3 +140,27 @@ def test_no_runtime_warnings_on_extreme_scales(name):
         warnings.simplefilter("ignore", ConvergenceWarning)
         solution = solve(Problem(X, y, BinomialLoss(), L2(1.0)), name, max_iter=200)
     assert np.all(np.isfinite(solution.coef)) and np.all(np.isfinite(solution.history))
+
+
+def test_newton_cg_on_a_subsample_matches_cholesky_on_all_rows():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20_000, 6))
+    y = (X[:, :4] + rng.standard_normal((20_000, 4))).argmax(axis=1)
+    problem = Problem(X, y, MultinomialLoss(4), L2(1e-4))
+    cg = get("newton", linear_solver="cg", hessian_rows=2000).solve(problem, tol=1e-10)
+    exact = get("newton", linear_solver="cholesky", hessian_rows=None).solve(problem, tol=1e-10)
+    assert cg.converged and exact.converged
+    np.testing.assert_allclose(cg.coef, exact.coef, rtol=1e-7, atol=1e-9)
+
+
+def test_auto_prefers_subsampled_newton_cg_for_tall_multinomial_data():
+    y = np.arange(45_000) % 10
+    tall = Problem(np.zeros((45_000, 100)), y, MultinomialLoss(10), L2(1.0))
+    short = Problem(np.zeros((2_000, 100)), y[:2000], MultinomialLoss(10), L2(1.0))
+    assert choose(tall) == "newton"
+    assert choose(short) == "lbfgs"
+
+
+def test_newton_rejects_an_unknown_linear_solver():
+    with pytest.raises(ValueError, match="linear_solver"):
+        get("newton", linear_solver="qr").solve(_problem("binomial", False))
