@@ -44,6 +44,8 @@ def run_demo(C: float = 1.0, random_state: int = 0) -> pd.DataFrame:
     -------
     DataFrame
         One row per solver: accuracy, ROC AUC, log-loss, iterations, converged, seconds.
+        ``table.attrs["skipped"]`` maps solvers that do not apply to this problem
+        to the reason they gave.
 
     Examples
     --------
@@ -55,13 +57,17 @@ def run_demo(C: float = 1.0, random_state: int = 0) -> pd.DataFrame:
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=random_state
     )
-    rows = []
+    rows, skipped = [], {}
     for name in ["auto", *solvers.available()]:
         model = make_pipeline(StandardScaler(), LogisticRegression(C=C, solver=name))
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.fit(X_train, y_train)
+            try:
+                model.fit(X_train, y_train)
+            except ValueError as error:  # a solver for other problems (e.g. Firth's)
+                skipped[name] = str(error)
+                continue
         seconds = time.perf_counter() - start
         fitted = model[-1]
         proba = model.predict_proba(X_test)
@@ -77,7 +83,9 @@ def run_demo(C: float = 1.0, random_state: int = 0) -> pd.DataFrame:
                 "seconds": seconds,
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["skipped"] = skipped
+    return table
 
 
 def _print_table(table: pd.DataFrame, console: Console) -> None:
@@ -95,6 +103,8 @@ def _print_table(table: pd.DataFrame, console: Console) -> None:
             f"{row.seconds * 1000:.1f} ms",
         )
     console.print(rich_table)
+    for name, reason in table.attrs.get("skipped", {}).items():
+        console.print(f"skipped {name}: {reason}")
 
 
 def _write_html(table: pd.DataFrame, path: Path) -> None:
