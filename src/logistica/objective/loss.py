@@ -46,6 +46,8 @@ class Loss:
     """Interface of a loss on raw predictions (binomial or multinomial)."""
 
     name: ClassVar[str]
+    #: Whether the curvature methods are implemented (second-order solvers need them).
+    has_hessian: ClassVar[bool] = True
     #: Number of raw predictions per sample (1 for binomial, K for multinomial).
     n_outputs: int
 
@@ -77,11 +79,6 @@ class Loss:
     def predict_proba(self, raw: np.ndarray) -> np.ndarray:
         """Probabilities from raw predictions."""
         raise NotImplementedError
-
-
-def _log1pexp(z: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(z))`` without overflow (NumPy; the kernels have their own)."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 class BinomialLoss(Loss):

@@ -112,6 +112,8 @@ class Solver:
     supports_multinomial: ClassVar[bool] = True
     #: Whether the solver accepts sparse designs.
     supports_sparse: ClassVar[bool] = True
+    #: Whether the solver uses the loss's curvature (``Loss.has_hessian``).
+    needs_hessian: ClassVar[bool] = False
     #: Iteration budget when the caller gives none.
     default_max_iter: ClassVar[int] = 100
     #: What to suggest when the solver does not converge.
@@ -135,6 +137,7 @@ class Solver:
             (problem.penalty.is_smooth or cls.supports_l1)
             and (not problem.is_multinomial or cls.supports_multinomial)
             and (not problem.design.is_sparse or cls.supports_sparse)
+            and (problem.loss.has_hessian or not cls.needs_hessian)
         )
 
     def check(self, problem: Problem) -> None:
@@ -148,6 +151,11 @@ class Solver:
             raise ValueError(f"solver {self.name!r} does not support the multinomial loss")
         if problem.design.is_sparse and not self.supports_sparse:
             raise ValueError(f"solver {self.name!r} does not support sparse X")
+        if self.needs_hessian and not problem.loss.has_hessian:
+            raise ValueError(
+                f"solver {self.name!r} needs second derivatives, which the "
+                f"{problem.loss.name!r} loss does not provide; use 'lbfgs' or 'gd'"
+            )
 
     def solve(
         self,

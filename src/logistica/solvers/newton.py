@@ -119,6 +119,7 @@ class Newton(Solver):
     """
 
     name = "newton"
+    needs_hessian = True
     default_max_iter = 100
     advice = "increase max_iter; if the classes are separated, use C < inf"
 
