@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
 
-__all__ = ["ConvergenceWarning", "SeparationWarning"]
+__all__ = ["ConvergenceWarning", "InferenceWarning", "SeparationWarning"]
 
 
 class ConvergenceWarning(_SklearnConvergenceWarning):
@@ -12,6 +12,14 @@ class ConvergenceWarning(_SklearnConvergenceWarning):
 
     Subclasses scikit-learn's ``ConvergenceWarning``, so filters written for
     scikit-learn also catch it.
+    """
+
+
+class InferenceWarning(UserWarning):
+    """Standard errors or tests rest on shaky ground.
+
+    For instance naive standard errors of a penalized fit (they ignore the
+    penalty's bias), or a singular Fisher information.
     """
 
 

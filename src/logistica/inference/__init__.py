@@ -1,5 +1,25 @@
-"""Statistical inference on fitted models."""
+"""Statistical inference on fitted models: standard errors, tests, summaries, diagnostics.
 
-from .separation import fit_separates, warn_if_separated
+The entry point is :func:`summarize` (also ``LogisticRegression.summarize``),
+which returns an immutable :class:`Results` with statsmodels' names.
+"""
 
-__all__ = ["fit_separates", "warn_if_separated"]
+from .covariance import COV_TYPES
+from .diagnostics import condition_number, variance_inflation_factors
+from .hypothesis import ChiSquareTest
+from .results import Results, summarize
+from .separation import SeparationReport, detect_separation, warn_if_separated
+from .summary import Summary
+
+__all__ = [
+    "COV_TYPES",
+    "ChiSquareTest",
+    "Results",
+    "SeparationReport",
+    "Summary",
+    "condition_number",
+    "detect_separation",
+    "summarize",
+    "variance_inflation_factors",
+    "warn_if_separated",
+]

@@ -1,0 +1,465 @@
+"""``Results``: an immutable, lazily computed summary of a fitted logistic regression.
+
+Names follow statsmodels (``params``, ``bse``, ``tvalues``, ``pvalues``,
+``conf_int``, ``llf``, ``llnull``, ``prsquared``, ``llr_pvalue``, ...), so code
+written for ``statsmodels.Logit`` results reads the same. Every quantity is a
+cached property computed on first access: asking for ``bse`` costs one Gram
+product, never a null-model fit or a separation check.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..exceptions import InferenceWarning
+from ._model import FittedLikelihood, from_estimator
+from .covariance import check_cov_type, check_groups, covariance
+from .diagnostics import condition_number, variance_inflation_factors
+from .hypothesis import (
+    ChiSquareTest,
+    parameter_positions,
+    restriction_matrix,
+    wald_test,
+)
+from .profile import profile_conf_int, refit
+from .separation import SeparationReport, detect_separation
+from .summary import Summary, build_summary
+
+__all__ = ["Results", "summarize"]
+
+
+class Results:
+    """Standard errors, tests and fit statistics of a fitted ``LogisticRegression``.
+
+    Build it with :func:`summarize` (or ``model.summarize(X, y)``). Parameters
+    are ordered ``intercept`` then the features; a multinomial model has one
+    column (one block of parameters) per class other than the first, relative
+    to the first class, as statsmodels' ``MNLogit``.
+
+    Parameters
+    ----------
+    fit : FittedLikelihood
+        The model's likelihood and estimate.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
+        Covariance of the estimates (see :mod:`logistica.inference.covariance`).
+    groups : array-like of shape (n_samples,), optional
+        Cluster labels for ``cov_type="cluster"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> from logistica.inference import summarize
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+    >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+    >>> list(res.params.index), bool(res.pvalues["x0"] < 0.001)
+    (['intercept', 'x0', 'x1'], True)
+    """
+
+    def __init__(self, fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) -> None:
+        check_cov_type(cov_type, groups, fit)
+        if groups is not None:
+            check_groups(groups, fit.problem.n_samples)
+        if fit.penalized:
+            warnings.warn(
+                "the model was fitted with a penalty (finite C): these standard errors, "
+                "tests and intervals treat the estimates as maximum-likelihood ones and "
+                "ignore the penalty's bias (shrinkage toward zero). For valid inference fit "
+                "with C=np.inf, or firth=True.",
+                InferenceWarning,
+                stacklevel=3,
+            )
+        object.__setattr__(self, "_fit", fit)
+        object.__setattr__(self, "cov_type", cov_type)
+        object.__setattr__(self, "_groups", groups)
+        object.__setattr__(self, "_profiles", {})
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Results is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"Results is immutable; cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        kind = "multinomial" if self._fit.is_multinomial else "binary"
+        return f"<logistica Results: {kind} logit, {self.n_params} parameters, {self.cov_type}>"
+
+    # -- layout ------------------------------------------------------------------------
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Names of the features (without the intercept)."""
+        return self._fit.feature_names
+
+    @property
+    def classes(self) -> np.ndarray:
+        """Class labels; the first is the reference of a multinomial model."""
+        return self._fit.classes
+
+    @property
+    def n_params(self) -> int:
+        """Number of estimated parameters."""
+        return self._fit.n_params
+
+    @property
+    def nobs(self) -> float:
+        """Number of observations (the sum of the frequency weights)."""
+        return self._fit.nobs
+
+    @property
+    def df_model(self) -> int:
+        """Parameters besides the intercepts (statsmodels' ``df_model``)."""
+        return self.n_params - self._fit.n_intercepts
+
+    @property
+    def df_resid(self) -> float:
+        """``nobs`` minus the number of parameters."""
+        return self.nobs - self.n_params
+
+    @property
+    def method(self) -> str:
+        """How the estimates were obtained."""
+        if self._fit.firth:
+            return "Firth (penalized ML)"
+        return "penalized" if self._fit.penalized else "MLE"
+
+    def _frame(self, values: np.ndarray) -> pd.Series | pd.DataFrame:
+        """Series over the parameters (binary) or terms × classes DataFrame (multinomial)."""
+        fit = self._fit
+        if not fit.is_multinomial:
+            return pd.Series(values, index=fit.labels)
+        table = values.reshape(fit.n_equations, -1).T
+        columns = pd.Index(list(fit.classes[1:]), name="class")
+        return pd.DataFrame(table, index=pd.Index(fit.term_names, name="feature"), columns=columns)
+
+    # -- estimates ---------------------------------------------------------------------
+    @cached_property
+    def _params(self) -> np.ndarray:
+        return self._fit.params
+
+    @cached_property
+    def _cov(self) -> np.ndarray:
+        return covariance(self._fit, self.cov_type, self._groups)
+
+    @cached_property
+    def _bse(self) -> np.ndarray:
+        return np.sqrt(np.diag(self._cov))
+
+    @cached_property
+    def params(self) -> pd.Series | pd.DataFrame:
+        """Estimated coefficients."""
+        return self._frame(self._params)
+
+    @cached_property
+    def bse(self) -> pd.Series | pd.DataFrame:
+        """Standard errors."""
+        return self._frame(self._bse)
+
+    @cached_property
+    def tvalues(self) -> pd.Series | pd.DataFrame:
+        """z-statistics ``params / bse`` (statsmodels' name)."""
+        return self._frame(self._params / self._bse)
+
+    @cached_property
+    def pvalues(self) -> pd.Series | pd.DataFrame:
+        """Two-sided p-values of the z-statistics."""
+        return self._frame(2 * stats.norm.sf(np.abs(self._params / self._bse)))
+
+    def cov_params(self) -> pd.DataFrame:
+        """Covariance matrix of the parameters, labelled."""
+        labels = self._fit.labels
+        return pd.DataFrame(self._cov, index=labels, columns=labels)
+
+    def _positions(self, cols) -> np.ndarray:
+        if cols is None:
+            return np.arange(self.n_params)
+        if all(isinstance(c, int | np.integer) for c in np.atleast_1d(cols)):
+            positions = np.atleast_1d(np.asarray(cols, dtype=np.intp))
+            if np.any((positions < 0) | (positions >= self.n_params)):
+                raise ValueError(f"cols must be in [0, {self.n_params}), got {cols!r}")
+            return positions
+        return parameter_positions(self._fit.labels, cols)
+
+    def conf_int(self, alpha: float = 0.05, method: str = "wald", cols=None) -> pd.DataFrame:
+        """Confidence intervals at level ``1 - alpha``.
+
+        Parameters
+        ----------
+        alpha : float, default=0.05
+            One minus the confidence level.
+        method : {"wald", "profile"}, default="wald"
+            ``"wald"``: ``θ ± z·SE`` with this object's covariance.
+            ``"profile"``: profile likelihood, as R's ``confint`` for a ``glm``
+            (unpenalized or Firth fits; model-based, whatever ``cov_type``).
+        cols : sequence of str or int, optional
+            Parameters to compute (names as in :meth:`wald_test`, or positions).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``lower`` and ``upper``, one row per parameter.
+        """
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        positions = self._positions(cols)
+        if method == "wald":
+            half = stats.norm.ppf(1 - alpha / 2) * self._bse[positions]
+            bounds = np.column_stack(
+                [self._params[positions] - half, self._params[positions] + half]
+            )
+        elif method == "profile":
+            key = (alpha, tuple(positions))
+            if key not in self._profiles:
+                self._profiles[key] = profile_conf_int(self._fit, alpha, positions)
+            bounds = self._profiles[key]
+        else:
+            raise ValueError(f"method must be 'wald' or 'profile', got {method!r}")
+        return pd.DataFrame(bounds, index=self._fit.labels[positions], columns=["lower", "upper"])
+
+    def odds_ratios(self, alpha: float = 0.05, method: str = "wald") -> pd.DataFrame:
+        """Odds ratios ``exp(θ)`` with their confidence intervals.
+
+        For a multinomial model these are relative-risk ratios of each class
+        against the first one.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``odds_ratio``, ``lower``, ``upper``.
+        """
+        bounds = np.exp(self.conf_int(alpha, method))
+        bounds.insert(0, "odds_ratio", np.exp(self._params))
+        return bounds
+
+    # -- likelihood --------------------------------------------------------------------
+    @cached_property
+    def llf(self) -> float:
+        """Log-likelihood at the estimate (Firth fits: the penalized log-likelihood)."""
+        return self._fit.loglik()
+
+    @cached_property
+    def llnull(self) -> float:
+        """Log-likelihood of the model with intercepts (and offset) only.
+
+        Without an intercept the null model is the offset alone (``β = 0``), as in
+        R's ``glm``; statsmodels fits a constant even then.
+        """
+        fit = self._fit
+        return refit(fit, ~fit.intercept_mask, fit.problem.zero_coef())[0]
+
+    @property
+    def deviance(self) -> float:
+        """``-2·llf`` (the saturated model of 0/1 data has likelihood 1)."""
+        return -2.0 * self.llf
+
+    @property
+    def null_deviance(self) -> float:
+        """``-2·llnull``."""
+        return -2.0 * self.llnull
+
+    @property
+    def aic(self) -> float:
+        """Akaike's information criterion ``-2·llf + 2k``."""
+        return -2.0 * self.llf + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        """Schwarz's criterion ``-2·llf + k·log(nobs)``."""
+        return -2.0 * self.llf + self.n_params * np.log(self.nobs)
+
+    @property
+    def prsquared(self) -> float:
+        """McFadden's pseudo-R² ``1 - llf/llnull``."""
+        return 1.0 - self.llf / self.llnull
+
+    @property
+    def prsquared_adj(self) -> float:
+        """McFadden's adjusted pseudo-R² ``1 - (llf - k)/llnull``, ``k`` parameters."""
+        return 1.0 - (self.llf - self.n_params) / self.llnull
+
+    @property
+    def llr(self) -> float:
+        """Likelihood-ratio statistic against the null model."""
+        return 2.0 * (self.llf - self.llnull)
+
+    @property
+    def llr_pvalue(self) -> float:
+        """p-value of :attr:`llr` on ``df_model`` degrees of freedom."""
+        return float(stats.chi2.sf(self.llr, self.df_model))
+
+    # -- tests -------------------------------------------------------------------------
+    def wald_test(self, R, q=None) -> ChiSquareTest:
+        """Wald test of the linear hypothesis ``R θ = q``.
+
+        Parameters
+        ----------
+        R : array-like of shape (r, n_params) or (n_params,), or names
+            The restrictions, columns in the order of :meth:`cov_params`; or
+            parameter names meaning "these are zero": a feature name (all its
+            parameters, in every class of a multinomial model), or a
+            ``(class, feature)`` pair.
+        q : array-like of shape (r,), optional
+            Right-hand side, zeros by default.
+
+        Returns
+        -------
+        ChiSquareTest
+        """
+        matrix = restriction_matrix(R, self._fit.labels)
+        return wald_test(self._params, self._cov, matrix, q)
+
+    def lr_test(self, other: Results) -> ChiSquareTest:
+        """Likelihood-ratio test between this model and a nested one, fitted on the same data.
+
+        The model with fewer parameters is the restricted one.
+
+        Raises
+        ------
+        ValueError
+            When the models are not nested, not fitted on the same data, or penalized.
+        """
+        if not isinstance(other, Results):
+            raise ValueError(f"lr_test needs another Results, got {type(other).__name__}")
+        full, small = (self, other) if self.n_params > other.n_params else (other, self)
+        _check_nested(full._fit, small._fit)
+        statistic = 2.0 * (full.llf - small.llf)
+        df = full.n_params - small.n_params
+        return ChiSquareTest("likelihood ratio", statistic, df, float(stats.chi2.sf(statistic, df)))
+
+    # -- diagnostics -------------------------------------------------------------------
+    def vif(self) -> pd.Series:
+        """Variance inflation factor of every feature (see :mod:`.diagnostics`)."""
+        problem = self._fit.problem
+        values = variance_inflation_factors(
+            problem.design,
+            fit_intercept=problem.fit_intercept,
+            sample_weight=problem.sample_weight,
+        )
+        return pd.Series(values, index=pd.Index(self.feature_names, name="feature"), name="VIF")
+
+    @cached_property
+    def condition_number(self) -> float:
+        """Scaled (Belsley) condition number of the design, intercept included."""
+        problem = self._fit.problem
+        return condition_number(
+            problem.design, fit_intercept=problem.fit_intercept, sample_weight=problem.sample_weight
+        )
+
+    @cached_property
+    def separation(self) -> SeparationReport:
+        """Whether the data are (quasi-)completely separated (an LP check)."""
+        fit = self._fit
+        return detect_separation(fit.problem, fit.feature_names, fit.coef)
+
+    def summary(self, alpha: float = 0.05, method: str = "wald") -> Summary:
+        """The coefficient table with fit statistics and warnings.
+
+        Parameters
+        ----------
+        alpha : float, default=0.05
+            For the confidence intervals.
+        method : {"wald", "profile"}, default="wald"
+            How the intervals (of coefficients and odds ratios) are computed.
+
+        Returns
+        -------
+        Summary
+            Prints as text; ``.frame`` is a DataFrame; ``.as_html()`` is HTML.
+        """
+        return build_summary(self, alpha, method)
+
+
+def _check_nested(full: FittedLikelihood, small: FittedLikelihood) -> None:
+    if full.n_params == small.n_params:
+        raise ValueError("the models have as many parameters: an LR test needs nested models")
+    same_data = (
+        full.problem.n_samples == small.problem.n_samples
+        and np.isclose(full.nobs, small.nobs)
+        and np.array_equal(full.classes, small.classes)
+        and np.array_equal(full.problem.y, small.problem.y)
+    )
+    if not same_data:
+        raise ValueError("the models were not fitted on the same observations and classes")
+    missing = set(small.feature_names) - set(full.feature_names)
+    if missing or (small.problem.fit_intercept and not full.problem.fit_intercept):
+        raise ValueError(
+            f"the models are not nested: the smaller one has terms the larger lacks "
+            f"({sorted(missing) or ['intercept']})"
+        )
+    if full.penalized or small.penalized or full.firth != small.firth:
+        raise ValueError(
+            "an LR test needs two unpenalized fits (or two Firth fits); refit with C=np.inf"
+        )
+
+
+def summarize(
+    model,
+    X=None,
+    y=None,
+    *,
+    cov_type: str = "nonrobust",
+    groups=None,
+    sample_weight=None,
+    offset=None,
+) -> Results:
+    """Inference for a fitted binary or multinomial ``LogisticRegression``.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        A fitted model (one-vs-rest models with more than two classes are refused).
+    X : array-like or sparse matrix of shape (n_samples, n_features), optional
+        The training data. May be omitted, with ``y``, for a model fitted by
+        :func:`logistica.formula.logit`, which keeps its design.
+    y : array-like of shape (n_samples,), optional
+        The training labels.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
+        Covariance of the estimates.
+    groups : array-like of shape (n_samples,), optional
+        Cluster labels, required by ``cov_type="cluster"``.
+    sample_weight : array-like of shape (n_samples,), optional
+        The weights used in ``fit`` (frequency weights; the model's
+        ``class_weight`` is applied on top, as in ``fit``).
+    offset : array-like, optional
+        The offset used in ``fit``.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    ValueError
+        For unknown ``cov_type``, missing or mismatched ``groups``, data that do
+        not match the model, or a model without a likelihood.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> from logistica.datasets import load_breast_cancer
+    >>> X, y = load_breast_cancer()
+    >>> X = X[["mean radius", "mean texture"]]
+    >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y, cov_type="HC1")
+    >>> res.bse.index.tolist()
+    ['intercept', 'mean radius', 'mean texture']
+    """
+    if X is None and y is None:
+        kept = getattr(model, "design_", None)
+        if kept is None:
+            raise ValueError(
+                "summarize needs the training data X and y (only models fitted with "
+                "logistica.formula.logit keep their design)"
+            )
+        X, y = kept.X, kept.y
+        sample_weight = kept.sample_weight if sample_weight is None else sample_weight
+        offset = kept.offset if offset is None else offset
+    elif X is None or y is None:
+        raise ValueError("pass both X and y, or neither (for a formula-fitted model)")
+    fit = from_estimator(model, X, y, sample_weight, offset)
+    return Results(fit, cov_type, groups)
