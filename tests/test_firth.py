@@ -127,3 +127,15 @@ def test_firth_needs_binomial_loss_and_its_solver(separated):
         FirthProblem(np.column_stack([X[:, 0], X[:, 0]]), y, BinomialLoss())
     ovr = LogisticRegression(C=np.inf, firth=True, multi_class="ovr").fit(X, np.arange(50) % 3)
     assert ovr.solver_ == "firth" and ovr.coef_.shape == (3, 2)
+
+
+def test_other_solvers_refuse_a_firth_problem():
+    from logistica.objective import BinomialLoss
+    from logistica.objective.firth import FirthProblem
+    from logistica.solvers import get
+
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    problem = FirthProblem(X, np.array([0.0, 0.0, 1.0, 1.0]), BinomialLoss())
+    for name in ("newton", "lbfgs", "gd"):
+        with pytest.raises(ValueError, match="can only be solved by solver 'firth'"):
+            get(name).solve(problem)

@@ -7,12 +7,12 @@ when the classes are separated, and their first-order bias vanishes.
 Unlike an elastic net, this penalty depends on the data through ``I(β)``, so it
 cannot be a function of the coefficients alone (:mod:`.penalty`). It is therefore
 an objective of its own, :class:`FirthProblem`: a :class:`~.problem.Problem` whose
-value and gradient include the Jeffreys term. Every registered solver minimises
-it unchanged; the Newton solver, whose steps use the Fisher information of the
-plain loss, then performs exactly the modified-score iterations of Heinze and
-Schemper's ``logistf``. Each value costs one Gram product (the information) and
-each gradient one more pass over ``X`` (the leverages), instead of the plain
-loss's single pass.
+value and gradient include the Jeffreys term. The shared line search evaluates
+loss + penalty only, so the problem declares the ``"firth"`` solver (Fisher
+scoring with step halving on this objective, the modified-score iterations of
+Heinze and Schemper's ``logistf``) as the only one allowed to minimise it. Each
+value costs one Gram product (the information) and each gradient one more pass
+over ``X`` (the leverages), instead of the plain loss's single pass.
 """
 
 from __future__ import annotations
@@ -84,6 +84,8 @@ class FirthProblem(Problem):
     >>> bool(np.all(np.isfinite(solution.coef)))  # finite although y is separated
     True
     """
+
+    dedicated_solver = "firth"
 
     def __init__(
         self,

@@ -138,6 +138,7 @@ class Solver:
             and (not problem.is_multinomial or cls.supports_multinomial)
             and (not problem.design.is_sparse or cls.supports_sparse)
             and (problem.loss.has_hessian or not cls.needs_hessian)
+            and problem.dedicated_solver in (None, cls.name)
         )
 
     def check(self, problem: Problem) -> None:
@@ -151,6 +152,11 @@ class Solver:
             raise ValueError(f"solver {self.name!r} does not support the multinomial loss")
         if problem.design.is_sparse and not self.supports_sparse:
             raise ValueError(f"solver {self.name!r} does not support sparse X")
+        if problem.dedicated_solver not in (None, self.name):
+            raise ValueError(
+                f"{type(problem).__name__} can only be solved by solver "
+                f"{problem.dedicated_solver!r}, not {self.name!r}"
+            )
         if self.needs_hessian and not problem.loss.has_hessian:
             raise ValueError(
                 f"solver {self.name!r} needs second derivatives, which the "
