@@ -28,6 +28,9 @@ test: install-test
 bench: $(PY)
 	$(PIP) install --quiet -e ".[bench]"
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_inference.py
+	$(PY) benchmarks/bench_trust_ncg.py
+	$(PY) benchmarks/bench_l1.py
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests benchmarks

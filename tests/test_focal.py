@@ -168,7 +168,7 @@ def test_focal_one_vs_rest_for_multiclass():
 
 def test_focal_errors_are_clear(imbalanced):
     X, y = imbalanced
-    with pytest.raises(ValueError, match="'newton' needs second derivatives.*'focal'"):
+    with pytest.raises(ValueError, match=r"'newton' needs second derivatives.*'focal'"):
         LogisticRegression(loss="focal", solver="newton").fit(X, y)
     with pytest.raises(ValueError, match="binary targets only"):
         LogisticRegression(loss="focal").fit(X[:300], np.arange(300) % 3)

@@ -11,15 +11,34 @@ import logistica
 
 def test_top_level_all_is_sorted_and_pinned():
     assert logistica.__all__ == sorted(logistica.__all__)
-    expected = {"ConvergenceWarning", "LogisticRegression", "SeparationWarning", "__version__"}
-    assert expected <= set(logistica.__all__)
+    assert logistica.__all__ == [
+        "ConvergenceWarning",
+        "InferenceWarning",
+        "LogisticRegression",
+        "LogisticRegressionCV",
+        "SeparationWarning",
+        "__version__",
+        "logistic_path",
+        "logit",
+        "summarize",
+    ]
     for name in logistica.__all__:
         assert hasattr(logistica, name)
 
 
 @pytest.mark.parametrize(
     "module",
-    ["logistica.objective", "logistica.solvers", "logistica.datasets", "logistica.inference"],
+    [
+        "logistica.objective",
+        "logistica.solvers",
+        "logistica.datasets",
+        "logistica.inference",
+        "logistica.metrics",
+        "logistica.calibration",
+        "logistica.thresholds",
+        "logistica.imbalance",
+        "logistica.formula",
+    ],
 )
 def test_submodules_export_what_they_declare(module):
     mod = importlib.import_module(module)

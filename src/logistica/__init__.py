@@ -4,12 +4,26 @@ Examples
 --------
 >>> import logistica
 >>> sorted(logistica.__all__)[:2]
-['ConvergenceWarning', 'LogisticRegression']
+['ConvergenceWarning', 'InferenceWarning']
 """
 
+from .cv import LogisticRegressionCV
 from .estimators import LogisticRegression
-from .exceptions import ConvergenceWarning, SeparationWarning
+from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
+from .formula import logit
+from .inference import summarize
+from .path import logistic_path
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvergenceWarning", "LogisticRegression", "SeparationWarning", "__version__"]
+__all__ = [
+    "ConvergenceWarning",
+    "InferenceWarning",
+    "LogisticRegression",
+    "LogisticRegressionCV",
+    "SeparationWarning",
+    "__version__",
+    "logistic_path",
+    "logit",
+    "summarize",
+]

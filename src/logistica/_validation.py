@@ -17,8 +17,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 __all__ = [
+    "check_Cs",
     "check_class_weight",
     "check_offset",
+    "check_penalty_factor",
     "check_sample_weight",
     "check_scalar_param",
     "encode_targets",
@@ -194,3 +196,59 @@ def check_scalar_param(
         raise ValueError(f"{name} must be {sign} {lower}, got {value!r}")
     if upper is not None and value > upper:
         raise ValueError(f"{name} must be <= {upper}, got {value!r}")
+
+
+def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray | None:
+    """Validated per-feature penalty factors (``None`` means all ones).
+
+    Raises
+    ------
+    ValueError
+        For a wrong length, NaN/inf or negative values.
+
+    Examples
+    --------
+    >>> check_penalty_factor([0, 1, 2], 3)
+    array([0., 1., 2.])
+    """
+    if penalty_factor is None:
+        return None
+    factor = np.asarray(penalty_factor, dtype=np.float64)
+    if factor.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor has shape {factor.shape}, expected ({n_features},): "
+            "one non-negative factor per feature"
+        )
+    if not np.all(np.isfinite(factor)):
+        raise ValueError("penalty_factor contains NaN or inf")
+    if np.any(factor < 0):
+        raise ValueError(f"penalty_factor contains negative values (min {factor.min():g})")
+    return factor
+
+
+def check_Cs(Cs) -> int | np.ndarray:
+    """A grid size (int >= 1) or a 1-d array of finite positive ``C`` values.
+
+    Raises
+    ------
+    ValueError
+        For anything else (zero, negative, NaN or infinite values, empty arrays).
+
+    Examples
+    --------
+    >>> check_Cs(5), check_Cs([1.0, 0.1])
+    (5, array([1. , 0.1]))
+    """
+    if isinstance(Cs, numbers.Integral) and not isinstance(Cs, bool):
+        if Cs < 1:
+            raise ValueError(f"Cs must be a positive number of grid points, got {Cs!r}")
+        return int(Cs)
+    try:
+        grid = np.asarray(Cs, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"Cs must be an int or an array of positive floats, got {Cs!r}") from None
+    if grid.ndim != 1 or grid.size == 0:
+        raise ValueError(f"Cs must be an int or a non-empty 1-d array, got shape {grid.shape}")
+    if not (np.all(np.isfinite(grid)) and np.all(grid > 0)):
+        raise ValueError(f"Cs must hold finite values > 0, got {grid.tolist()}")
+    return grid

@@ -9,6 +9,7 @@ attributes. Nothing numerical lives here.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.extmath import safe_sparse_dot
@@ -18,14 +19,19 @@ from . import solvers
 from ._validation import (
     check_class_weight,
     check_offset,
+    check_penalty_factor,
     check_sample_weight,
     check_scalar_param,
     encode_targets,
     validate_X,
     validate_X_y,
 )
-from .inference.separation import warn_if_separated
+from .inference import Results, warn_if_separated
+from .inference import summarize as _summarize
 from .objective import BinomialLoss, MultinomialLoss, Problem, make_penalty
+from .objective.design import StandardizedDesign
+from .objective.firth import FirthProblem
+from .objective.focal import FocalLoss
 
 __all__ = ["LogisticRegression"]
 
@@ -49,8 +55,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     solver : str, default="auto"
-        ``"newton"``, ``"lbfgs"``, ``"gd"`` or any registered solver, or
-        ``"auto"`` to pick one from the problem's shape (see ``solver_``).
+        ``"newton"``, ``"lbfgs"``, ``"cd"`` (proximal Newton / coordinate descent,
+        the one for L1 and elastic-net), ``"trust-ncg"`` (sparse or wide L2),
+        ``"gd"`` or any registered solver, or ``"auto"`` to pick one from the
+        problem's shape (see ``solver_``).
     multi_class : {"multinomial", "ovr"}, default="multinomial"
         For more than two classes: one softmax model, or one binary model per class.
         Two classes always use the binomial model.
@@ -70,6 +78,33 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Print solver progress (``1``: log-spaced iterations, ``2``: every iteration).
     solver_options : dict, optional
         Options for the chosen solver, e.g. ``{"learning_rate": 0.5}`` for ``"gd"``.
+    loss : {"log", "focal"}, default="log"
+        ``"log"``: the log-loss (maximum likelihood). ``"focal"``: the focal loss
+        ``-(1 - p_t)^γ·log p_t`` (Lin et al., 2017), which down-weights
+        well-classified samples; binary targets or ``multi_class="ovr"`` only. It
+        is not convex and has no Hessian, so it needs a first-order solver
+        (``"auto"`` picks ``"lbfgs"``; ``"newton"`` raises), and its probabilities
+        are usually worth recalibrating (:mod:`logistica.calibration`).
+    focal_gamma : float, default=2.0
+        Focusing parameter ``γ >= 0`` of the focal loss (``0`` is the log-loss).
+    firth : bool, default=False
+        Firth's bias-reduced logistic regression: maximise the likelihood penalized
+        by Jeffreys' prior, ``ℓ(β) + ½·log det I(β)``. The estimates are finite even
+        when the classes are separated and lose their O(1/n) bias. Binary targets
+        (or ``multi_class="ovr"``) and ``loss="log"`` only, fitted by the
+        ``"firth"`` solver (what ``"auto"`` picks); usually with ``C=np.inf``, and
+        then ``summarize`` gives ``logistf``'s profile-likelihood intervals.
+    standardize : bool, default=False
+        Fit on internally standardized columns, ``(x - mean)/std`` with
+        weighted moments (sparse ``X``, or no intercept: scaled only, never
+        densified, never copied), so the penalty treats features alike whatever
+        their units. ``coef_`` and ``intercept_`` are reported on the original
+        scale; ``coef_standardized_`` holds the fitted standardized ones.
+        Equivalent to ``StandardScaler`` followed by this estimator.
+    penalty_factor : array-like of shape (n_features,), optional
+        Non-negative multipliers of the penalty per feature (glmnet's
+        ``penalty.factor``): ``0`` leaves a feature unpenalized, ``2`` doubles
+        its penalty. Default: all ones.
 
     Attributes
     ----------
@@ -88,6 +123,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         (sample weights normalised to sum to one), the start point first.
     solver_ : str
         The solver used (what ``"auto"`` chose).
+    coef_standardized_, intercept_standardized_ : ndarray or None
+        With ``standardize=True``, the coefficients and intercepts of the
+        standardized columns (what the penalty acted on); ``None`` otherwise.
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of str
@@ -117,6 +155,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         warm_start: bool = False,
         verbose: int = 0,
         solver_options: dict | None = None,
+        loss: str = "log",
+        focal_gamma: float = 2.0,
+        firth: bool = False,
+        standardize: bool = False,
+        penalty_factor=None,
     ) -> None:
         self.C = C
         self.l1_ratio = l1_ratio
@@ -129,6 +172,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.solver_options = solver_options
+        self.loss = loss
+        self.focal_gamma = focal_gamma
+        self.firth = firth
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
 
     # -- fitting ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -137,9 +185,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_scalar_param("tol", self.tol, lower=0, lower_open=True)
         if self.max_iter is not None:
             check_scalar_param("max_iter", self.max_iter, lower=1, integer=True)
+        if self.loss not in ("log", "focal"):
+            raise ValueError(f"loss must be 'log' or 'focal', got {self.loss!r}")
+        check_scalar_param("focal_gamma", self.focal_gamma, lower=0)
+        if self.loss == "focal" and self.l1_ratio > 0:
+            raise ValueError(
+                "loss='focal' needs l1_ratio=0: its solvers (lbfgs, gd) do not handle L1 penalties"
+            )
         if self.multi_class not in ("multinomial", "ovr"):
             raise ValueError(
                 f"multi_class must be 'multinomial' or 'ovr', got {self.multi_class!r}"
+            )
+        if self.firth and (self.loss != "log" or self.solver not in ("auto", "firth")):
+            raise ValueError(
+                "firth=True needs loss='log' and solver='auto' or 'firth' (other solvers do "
+                f"not evaluate Firth's penalty); got loss={self.loss!r}, solver={self.solver!r}"
             )
         if self.solver != "auto" and self.solver not in solvers.available():
             raise ValueError(
@@ -148,17 +208,32 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _problems(self, X, codes, n_classes, sample_weight, offset) -> list[Problem]:
         """One problem for binary and multinomial fits, one per class for one-vs-rest."""
-        penalty = make_penalty(self.C, self.l1_ratio, float(sample_weight.sum()))
+        factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
+        penalty = make_penalty(self.C, self.l1_ratio, float(sample_weight.sum()), factor)
+        if self.standardize:
+            sparse_or_uncentred = sp.issparse(X) or not self.fit_intercept
+            X = StandardizedDesign.from_data(
+                X, sample_weight / sample_weight.sum(), center=not sparse_or_uncentred
+            )
 
         def problem(y, loss, off):
-            return Problem(X, y, loss, penalty, sample_weight, off, self.fit_intercept)
+            kind = FirthProblem if self.firth else Problem
+            return kind(X, y, loss, penalty, sample_weight, off, self.fit_intercept)
+
+        def binary_loss():
+            return FocalLoss(self.focal_gamma) if self.loss == "focal" else BinomialLoss()
 
         if n_classes == 2:
-            return [problem(codes.astype(np.float64), BinomialLoss(), offset)]
+            return [problem(codes.astype(np.float64), binary_loss(), offset)]
         if self.multi_class == "multinomial":
+            if self.loss == "focal":
+                raise ValueError(
+                    f"loss='focal' supports binary targets only, got {n_classes} classes; "
+                    "use multi_class='ovr' for one focal model per class"
+                )
             return [problem(codes, MultinomialLoss(n_classes), offset)]
         return [
-            problem((codes == k).astype(np.float64), BinomialLoss(), offset)
+            problem((codes == k).astype(np.float64), binary_loss(), offset)
             for k in range(n_classes)
         ]
 
@@ -186,7 +261,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X, y = validate_X_y(self, X, y)
         classes, codes = encode_targets(y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        sample_weight = sample_weight * check_class_weight(self.class_weight, classes, y)
+        sample_weight = sample_weight * check_class_weight(
+            self.class_weight, classes, y, sample_weight
+        )
         if not sample_weight.sum() > 0:
             raise ValueError("sample_weight × class_weight sums to zero; nothing to fit")
         n_outputs = len(classes) if len(classes) > 2 and self.multi_class == "multinomial" else 1
@@ -195,8 +272,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         name = solvers.choose(problems[0]) if self.solver == "auto" else self.solver
         starts = [None] * len(problems)
         if previous is not None and np.array_equal(previous[0], classes):
-            starts = [c if c.shape == (p.n_coef,) else None for c, p in zip(
-                previous[1], problems, strict=False)]
+            starts = [
+                c if c.shape == (p.n_coef,) else None
+                for c, p in zip(previous[1], problems, strict=False)
+            ]
         solutions = [
             solvers.solve(
                 problem,
@@ -217,24 +296,38 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         histories = [np.asarray(s.history) for s in solutions]
         self.loss_history_ = histories[0] if len(histories) == 1 else histories
         for problem, solution in zip(problems, solutions, strict=True):
-            warn_if_separated(problem, solution.coef)
+            warn_if_separated(problem, solution.coef, getattr(self, "feature_names_in_", None))
         return self
 
     def _set_coefs(self, problems, solutions, n_features: int) -> None:
-        coefs, intercepts = [], []
+        scales = {"": ([], []), "_standardized": ([], [])}
         for problem, solution in zip(problems, solutions, strict=True):
             W, b = problem.split(solution.coef)
-            coefs.append(np.atleast_2d(W.T))
-            intercepts.append(np.atleast_1d(np.asarray(b, dtype=np.float64)))
-        self.coef_ = np.vstack(coefs).reshape(-1, n_features)
-        intercept = np.concatenate(intercepts)
-        self.intercept_ = np.broadcast_to(intercept, (self.coef_.shape[0],)).copy()
+            if self.standardize:
+                scales["_standardized"][0].append(np.atleast_2d(W.T))
+                scales["_standardized"][1].append(np.atleast_1d(np.asarray(b, dtype=np.float64)))
+                W, b = problem.design.to_original(W, b)
+            scales[""][0].append(np.atleast_2d(W.T))
+            scales[""][1].append(np.atleast_1d(np.asarray(b, dtype=np.float64)))
+        self.coef_standardized_ = self.intercept_standardized_ = None
+        for suffix, (coefs, intercepts) in scales.items():
+            if coefs:
+                coef = np.vstack(coefs).reshape(-1, n_features)
+                intercept = np.broadcast_to(np.concatenate(intercepts), (coef.shape[0],)).copy()
+                setattr(self, f"coef{suffix}_", coef)
+                setattr(self, f"intercept{suffix}_", intercept)
 
     def _packed_coefs(self) -> list[np.ndarray]:
         """Fitted coefficients in the solvers' flat layout, one per solved problem."""
-        rows = [self.coef_.T]
+        standardized = self.standardize and getattr(self, "coef_standardized_", None) is not None
+        coef, intercept = (
+            (self.coef_standardized_, self.intercept_standardized_)
+            if standardized
+            else (self.coef_, self.intercept_)
+        )
+        rows = [coef.T]
         if self.fit_intercept:
-            rows.append(self.intercept_[None, :])
+            rows.append(intercept[None, :])
         full = np.vstack(rows)
         if len(self.classes_) > 2 and self.multi_class == "ovr":
             return [full[:, k].copy() for k in range(full.shape[1])]
@@ -247,16 +340,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
+            Data with the features seen in ``fit``.
         offset : array-like, optional
             The same kind of offset as passed to ``fit``.
         """
         check_is_fitted(self)
         X = validate_X(self, X)
         scores = safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-        offset = check_offset(offset, X.shape[0], scores.shape[1])
-        if offset is not None:
-            scores = scores + offset
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        if scores.shape[1] == 1:
+            scores = scores[:, 0]
+        offset = check_offset(offset, X.shape[0], scores.shape[1] if scores.ndim == 2 else 1)
+        return scores if offset is None else scores + offset
 
     def predict_log_proba(self, X, offset=None) -> np.ndarray:
         """Log-probabilities of each class, computed without ``log(0)``."""
@@ -284,6 +378,35 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         scores = self.decision_function(X, offset)
         index = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[index]
+
+    # -- inference --------------------------------------------------------------------
+    def summarize(self, X=None, y=None, **kwargs) -> Results:
+        """Standard errors, tests and summary table: :func:`logistica.inference.summarize`.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features), optional
+            The training data; omit it (and ``y``) for a model fitted by
+            :func:`logistica.formula.logit`, which keeps its design.
+        y : array-like of shape (n_samples,), optional
+            The training labels.
+        **kwargs
+            ``cov_type``, ``groups``, ``sample_weight``, ``offset``.
+
+        Returns
+        -------
+        logistica.inference.Results
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]); y = [0, 1, 0, 1, 0, 1]
+        >>> res = LogisticRegression(C=np.inf).fit(X, y).summarize(X, y)
+        >>> res.params.index.tolist()
+        ['intercept', 'x0']
+        """
+        return _summarize(self, X, y, **kwargs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -175,7 +175,9 @@ class Design:
         ``A`` is ``X`` with a trailing column of ones when ``intercept`` is true.
         Non-negative weights use ``syrk`` on ``√h``-scaled rows; signed weights
         (off-diagonal multinomial blocks) use ``gemm``. One pass over the rows
-        serves all the weights. Results are float64 and symmetric.
+        serves all the weights. Results are float64 and symmetric. The row
+        buffers follow the memory order of ``X``, so Fortran-ordered data are
+        copied column segment by column segment, not element by element.
         """
         if self.is_sparse:
             return [self._sparse_gram(h, intercept) for h in weights]
@@ -184,8 +186,10 @@ class Design:
         syrk = blas.get_blas_funcs("syrk", dtype=dtype)
         signed = [bool(np.any(h < 0)) for h in weights]
         out = [np.zeros((width, width), dtype=dtype, order="F") for _ in weights]
-        raw = np.empty((_BLOCK_ROWS, width), dtype=dtype)
-        scaled = np.empty((_BLOCK_ROWS, width), dtype=dtype)
+        fortran = self.X.flags.f_contiguous and not self.X.flags.c_contiguous
+        order = "F" if fortran else "C"
+        raw = np.empty((_BLOCK_ROWS, width), dtype=dtype, order=order)
+        scaled = np.empty((_BLOCK_ROWS, width), dtype=dtype, order=order)
         if intercept:
             raw[:, -1] = 1.0
         for start in range(0, self.n_samples, _BLOCK_ROWS):
@@ -199,7 +203,10 @@ class Design:
                     acc += raw[:m].T @ scaled[:m]
                 else:
                     np.multiply(raw[:m], np.sqrt(hb)[:, None], out=scaled[:m])
-                    syrk(1.0, scaled[:m].T, beta=1.0, c=acc, trans=0, overwrite_c=1)
+                    if fortran:
+                        syrk(1.0, scaled[:m], beta=1.0, c=acc, trans=1, overwrite_c=1)
+                    else:
+                        syrk(1.0, scaled[:m].T, beta=1.0, c=acc, trans=0, overwrite_c=1)
         result = []
         for acc, is_signed in zip(out, signed, strict=True):
             acc = np.asarray(acc, dtype=np.float64)
@@ -275,13 +282,18 @@ class StandardizedDesign(Design):
         return out / (self.scale[:, None] if out.ndim == 2 else self.scale)
 
     def sq_rmatvec(self, H: np.ndarray) -> np.ndarray:
-        """``(X̃∘X̃)ᵀ H`` from raw moments (fine for curvature, not for exact sums)."""
-        out = self.base.sq_rmatvec(H)
-        if self.centered:
-            mean = self.mean[:, None] if H.ndim == 2 else self.mean
-            out += mean**2 * H.sum(axis=0) - 2 * mean * self.base.rmatvec(H)
+        """``(X̃∘X̃)ᵀ H``: centred dense blocks are standardized in the reused buffer."""
         scale2 = self.scale**2
-        return out / (scale2[:, None] if out.ndim == 2 else scale2)
+        if not self.centered:
+            out = self.base.sq_rmatvec(H)
+            return out / (scale2[:, None] if out.ndim == 2 else scale2)
+        out = np.zeros((self.n_features, *H.shape[1:]))
+        for start, block in self.base._float64_blocks():
+            block -= self.mean
+            block /= self.scale
+            np.square(block, out=block)
+            out += block.T @ H[start : start + block.shape[0]]
+        return out
 
     def take(self, rows: np.ndarray, dtype=None) -> StandardizedDesign:
         return StandardizedDesign(self.base.take(rows, dtype), self.mean, self.scale)

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-__all__ = ["L1", "L2", "ElasticNet", "NoPenalty", "make_penalty"]
+__all__ = ["L1", "L2", "ElasticNet", "NoPenalty", "make_penalty", "min_norm_subgradient"]
 
 
 class ElasticNet:
@@ -111,6 +111,36 @@ class ElasticNet:
         threshold = step * self.l1_strength(coef)
         return np.sign(coef) * np.maximum(np.abs(coef) - threshold, 0.0)
 
+    def alpha_max(self, null_grad: np.ndarray) -> float:
+        """Smallest ``alpha`` (at this ``l1_ratio`` and these factors) zeroing every penalized coef.
+
+        Parameters
+        ----------
+        null_grad : ndarray of shape (n_features,) or (n_features, K)
+            Gradient of the loss at the null model: penalized coefficients at
+            zero, unpenalized ones (factor 0) and the intercept optimal.
+
+        Returns
+        -------
+        float
+            ``max |gⱼ| / (l1_ratio·fⱼ)`` over penalized features: at that
+            ``alpha`` zero satisfies the optimality conditions, below it does
+            not. ``inf`` without an L1 part, ``0`` when nothing is penalized.
+
+        Examples
+        --------
+        >>> ElasticNet(1.0, l1_ratio=0.5).alpha_max(np.array([0.2, -0.4]))
+        0.8
+        """
+        if self.l1_ratio == 0.0:
+            return math.inf
+        size = np.abs(null_grad).reshape(null_grad.shape[0], -1).max(axis=1)
+        factor = np.ones_like(size) if self.penalty_factor is None else self.penalty_factor
+        penalized = factor > 0
+        if not penalized.any():
+            return 0.0
+        return float(np.max(size[penalized] / factor[penalized]) / self.l1_ratio)
+
     def optimality_residual(self, coef: np.ndarray, smooth_grad: np.ndarray) -> np.ndarray:
         """Minimum-norm subgradient of the objective, given the smooth part's gradient.
 
@@ -119,9 +149,22 @@ class ElasticNet:
         """
         if self.is_smooth:
             return smooth_grad
-        l1 = np.broadcast_to(self.l1_strength(coef), coef.shape)
-        at_zero = np.sign(smooth_grad) * np.maximum(np.abs(smooth_grad) - l1, 0.0)
-        return np.where(coef != 0, smooth_grad + l1 * np.sign(coef), at_zero)
+        return min_norm_subgradient(coef, smooth_grad, self.l1_strength(coef))
+
+
+def min_norm_subgradient(
+    coef: np.ndarray, smooth_grad: np.ndarray, l1: np.ndarray | float
+) -> np.ndarray:
+    """Minimum-norm element of ``smooth_grad + ∂(Σ l1ⱼ|coefⱼ|)``, entry by entry.
+
+    Examples
+    --------
+    >>> min_norm_subgradient(np.array([0.0, 0.0, 1.0]), np.array([0.5, 2.0, 1.0]), 1.0)
+    array([0., 1., 2.])
+    """
+    l1 = np.broadcast_to(l1, coef.shape)
+    at_zero = np.sign(smooth_grad) * np.maximum(np.abs(smooth_grad) - l1, 0.0)
+    return np.where(coef != 0, smooth_grad + l1 * np.sign(coef), at_zero)
 
 
 class NoPenalty(ElasticNet):

@@ -13,6 +13,7 @@ flat float64 vector: for ``K`` outputs it is the C-ordered ravel of a
 from __future__ import annotations
 
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 
@@ -53,6 +54,11 @@ class Problem:
     >>> round(value, 6), grad.shape
     (0.693147, (2,))
     """
+
+    #: Name of the only solver that can minimise this problem. Subclasses that change
+    #: the objective beyond loss + penalty (Firth's) set it: the shared line search
+    #: evaluates loss + penalty only, so every other solver must refuse them.
+    dedicated_solver: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -107,11 +113,17 @@ class Problem:
 
         Adding the same vector to every class leaves the probabilities unchanged;
         centring across classes picks the representative with the smallest norm.
+        With an L1 part the penalty is not shift-invariant (its optimum is not
+        centred), so only the intercept row is centred then: a warm start stays
+        where it was.
         """
         if not self.is_multinomial:
             return coef
         full = coef.reshape(self.coef_shape)
-        return (full - full.mean(axis=1, keepdims=True)).ravel()
+        rows = slice(None) if self.penalty.is_smooth else slice(self.n_features, None)
+        full = full.copy()
+        full[rows] -= full[rows].mean(axis=1, keepdims=True)
+        return full.ravel()
 
     # -- objective --------------------------------------------------------------------
     def raw(self, coef: np.ndarray) -> np.ndarray:
@@ -290,6 +302,26 @@ class HessianModel:
             return out.ravel()
 
         return hessp
+
+    def diagonal(self, raw: np.ndarray) -> np.ndarray:
+        """Diagonal of the Hessian (flat layout), e.g. to precondition conjugate gradients.
+
+        One pass over the squared design (``Design.sq_rmatvec``) with the diagonal
+        curvature blocks of the loss.
+        """
+        problem = self.problem
+        blocks = problem.loss.gram_weights(self._state(raw))
+        h = np.column_stack([w for k, other, w in blocks if k == other])
+        if not problem.is_multinomial:
+            h = h[:, 0]
+        out = np.empty(problem.coef_shape)
+        penalty = self.penalty_diagonal
+        if problem.is_multinomial:
+            penalty = penalty[:, None]
+        out[: problem.n_features] = self.design.sq_rmatvec(h) + penalty
+        if problem.fit_intercept:
+            out[-1] = h.sum(axis=0)
+        return out.ravel()
 
 
 def make_loss(n_classes: int) -> Loss:

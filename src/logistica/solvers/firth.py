@@ -151,6 +151,7 @@ class FirthScoring(Solver):
     """
 
     name = "firth"
+    needs_hessian = True
     supports_multinomial = False
     default_max_iter = 100
     advice = "increase max_iter, or standardize the features"
