@@ -104,8 +104,7 @@ class CoordinateDescent(Solver):
         )
         min_size = int(self.options.get("working_set", 100))
         tol = progress.tol * problem.optimality_scale
-        raw = problem.raw(coef)
-        value, grad = problem.value_grad_from_raw(coef, raw)
+        value, grad, raw = problem.value_grad(coef)
         n_iter, message = 0, ""
         stop = progress.record(0, coef, value, grad)
         while not stop and n_iter < max_iter:

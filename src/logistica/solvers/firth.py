@@ -110,8 +110,7 @@ def fisher_scoring(
             return hessian.matrix(raw)[np.ix_(free, free)]
 
     coef = np.array(coef, dtype=np.float64)
-    raw = problem.raw(coef)
-    value, grad = problem.value_grad_from_raw(coef, raw)
+    value, grad, raw = problem.value_grad(coef)
     step = 0.5
     while True:
         yield coef, value, grad

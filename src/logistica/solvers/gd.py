@@ -52,8 +52,7 @@ class GradientDescent(Solver):
                 f"learning_rate must be 'line-search' or a positive number, got {learning_rate!r}"
             )
         step = float(learning_rate) if fixed else 1.0
-        raw = problem.raw(coef)
-        value, grad = problem.value_grad_from_raw(coef, raw)
+        value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
         message = ""
@@ -62,8 +61,7 @@ class GradientDescent(Solver):
             if fixed:
                 coef = coef - step * grad
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                    raw = problem.raw(coef)
-                    value, grad = problem.value_grad_from_raw(coef, raw)
+                    value, grad, raw = problem.value_grad(coef)
             else:
                 result = line_search(
                     problem, coef, raw, value, -grad, -float(grad @ grad), step=step

@@ -69,8 +69,7 @@ class LBFGS(Solver):
     ) -> Solution:
         memory = int(self.options.get("memory", 10))
         pairs: deque = deque(maxlen=memory)
-        raw = problem.raw(coef)
-        value, grad = problem.value_grad_from_raw(coef, raw)
+        value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
         message, n_iter = "", 0

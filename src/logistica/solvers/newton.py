@@ -169,8 +169,7 @@ class Newton(Solver):
         hessian = problem.hessian_model(
             max_rows=rows, dtype=np.float32 if rows and not cg else None
         )
-        raw = problem.raw(coef)
-        value, grad = problem.value_grad_from_raw(coef, raw)
+        value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
         message = ""

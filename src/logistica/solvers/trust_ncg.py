@@ -126,8 +126,7 @@ class TrustNCG(Solver):
         cg_tol = float(self.options.get("cg_tol", 0.1))
         max_cg = int(self.options.get("max_cg", 250))
         precondition = bool(self.options.get("precondition", True))
-        raw = problem.raw(coef)
-        value, grad = problem.value_grad_from_raw(coef, raw)
+        value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
         radius, n_iter, message = None, 0, ""
