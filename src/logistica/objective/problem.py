@@ -169,10 +169,6 @@ class Problem:
         value, grad = self.value_grad_from_raw(coef, raw)
         return value, grad, raw
 
-    def hessian_product(self, coef: np.ndarray):
-        """Return ``v -> H(coef) @ v`` for the full data (two passes over ``X`` per call)."""
-        return HessianModel(self).operator(self.raw(coef))
-
     # -- optimality -------------------------------------------------------------------
     def optimality_residual(self, coef: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Minimum-norm subgradient (flat), zero exactly at the optimum."""
