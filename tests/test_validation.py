@@ -120,3 +120,149 @@ def test_nan_at_predict(data):
     model = LogisticRegression().fit(*data)
     with pytest.raises(ValueError, match="NaN"):
         model.predict_proba(_with(data[0], (1, 1), np.nan))
+
+
+# -- labels: scikit-learn's checks, missing and mixed labels named ----------------------
+def _entry_points():
+    """Every fitting entry point, each as ``fit(X, y, **fit_params)``."""
+    from logistica import LogisticRegressionCV
+    from logistica.calibration import CalibratedModel
+    from logistica.path import logistic_path
+
+    return {
+        "estimator": lambda X, y, **kw: LogisticRegression().fit(X, y, **kw),
+        "path": lambda X, y, **kw: logistic_path(X, y, Cs=2, **kw),
+        "cv": lambda X, y, **kw: LogisticRegressionCV(Cs=2, cv=2).fit(X, y, **kw),
+        "calibration": lambda X, y, **kw: CalibratedModel(LogisticRegression(), cv=2).fit(
+            X, y, **kw
+        ),
+    }
+
+
+ENTRY_POINTS = ["estimator", "path", "cv", "calibration"]
+LABELS = np.array(["a", "b"] * 20, dtype=object)
+
+
+def _labels(kind):
+    y = LABELS.copy()
+    if kind == "None":
+        y[7] = None
+        return y.tolist()
+    if kind == "pd.NA":
+        return pd.Series(y, dtype="string").where(np.arange(40) != 7, pd.NA)
+    if kind == "Int64 pd.NA":
+        return pd.array(np.where(np.arange(40) == 7, None, np.arange(40) % 2), dtype="Int64")
+    if kind == "string first":
+        y[1::2] = 1
+        return pd.Series(y)
+    y[::2] = 0  # "number first": sklearn says "Unknown label type" here, a TypeError above
+    return pd.Series(y)
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@pytest.mark.parametrize(
+    ("kind", "match"),
+    [
+        ("None", r"y contains NaN or missing labels \(None, pd.NA\): 1 of 40 rows, first at"),
+        ("pd.NA", "y contains NaN or missing labels"),
+        ("Int64 pd.NA", "y contains NaN or missing labels"),
+        ("string first", r"Mix of label input types \(string and number\)"),
+        ("number first", r"Mix of label input types \(string and number\)"),
+    ],
+)
+def test_missing_and_mixed_labels_are_named(data, entry, kind, match):
+    with pytest.raises(ValueError, match=match):
+        _entry_points()[entry](data[0], _labels(kind))
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.linspace(0, 1, 40),  # continuous
+        np.where(np.arange(40) == 3, np.inf, np.arange(40) % 2),  # infinity
+        np.arange(80).reshape(40, 2) % 2,  # two columns
+    ],
+)
+def test_target_errors_are_scikit_learns(data, y):
+    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+    with pytest.raises(ValueError) as expected:
+        SkLogisticRegression().fit(data[0], y)
+    with pytest.raises(ValueError) as ours:
+        LogisticRegression().fit(data[0], y)
+    assert str(ours.value) == str(expected.value)
+
+
+# -- class_weight values -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        (-1.0, r"class_weight for class 'b' must be a finite number >= 0, got -1.0"),
+        (np.inf, r"class_weight for class 'b' must be a finite number >= 0, got inf"),
+        (np.nan, r"class_weight for class 'b' must be a finite number >= 0, got nan"),
+        ("2", r"class_weight for class 'b' must be a number, got '2'"),
+    ],
+)
+@pytest.mark.parametrize("entry", ["estimator", "path", "cv"])
+def test_bad_class_weight_values(data, entry, value, match):
+    X, y = data
+    fit = {
+        "estimator": lambda: LogisticRegression(class_weight={"b": value}).fit(X, y),
+        "path": lambda: __import__("logistica.path").path.logistic_path(
+            X, y, Cs=2, class_weight={"b": value}
+        ),
+        "cv": lambda: (
+            __import__("logistica")
+            .LogisticRegressionCV(Cs=2, cv=2, class_weight={"b": value})
+            .fit(X, y)
+        ),
+    }[entry]
+    with pytest.raises(ValueError, match=match):
+        fit()
+
+
+# -- classes whose total weight is zero -------------------------------------------------
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_all_weight_on_one_class_is_the_single_class_error(data, entry):
+    X, y = data
+    weights = (y == "a").astype(float)
+    with pytest.raises(ValueError, match=r"single class \('a'\): it is zero for every sample of"):
+        _entry_points()[entry](X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize(
+    "class_weight", [{"b": 0.0}, "balanced"], ids=["zero class weight", "balanced"]
+)
+def test_zero_class_weight_leaving_one_class(data, class_weight):
+    X, y = data
+    weights = None if class_weight != "balanced" else (y == "a").astype(float)
+    with pytest.raises(ValueError, match="single class"):
+        LogisticRegression(class_weight=class_weight).fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("how", ["sample_weight", "class_weight"])
+def test_zero_weight_class_among_three_is_refused_by_name(data, how, sparse):
+    import scipy.sparse as sp
+
+    X, _ = data
+    y = np.array(["a", "b", "c", "d"] * 10)
+    X = sp.csr_matrix(X) if sparse else X
+    model = LogisticRegression(class_weight={"c": 0.0} if how == "class_weight" else None)
+    weights = (y != "c").astype(float) if how == "sample_weight" else None
+    with pytest.raises(ValueError, match=r"class 'c' has zero total weight"):
+        model.fit(X, y, sample_weight=weights)
+
+
+# -- sample weight magnitudes -----------------------------------------------------------
+def test_sample_weight_ratio_beyond_float64_is_refused(data):
+    X, y = data
+    weights = np.where(np.arange(40) < 20, 1e-300, 1e300)
+    with pytest.raises(ValueError, match=r"from 1e-300 to 1e\+300: the ratio .* exceeds 1e\+300"):
+        LogisticRegression().fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize(("weight", "match"), [(-1.0, "negative"), (np.nan, "NaN")])
+def test_scalar_sample_weight_is_checked(data, weight, match):
+    with pytest.raises(ValueError, match=match):
+        LogisticRegression().fit(*data, sample_weight=weight)

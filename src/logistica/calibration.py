@@ -29,11 +29,10 @@ from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import check_cv, cross_val_predict
-from sklearn.utils import assert_all_finite, get_tags
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_sample_weight
+from ._validation import check_fit_weights, check_sample_weight, check_targets
 from .estimators import LogisticRegression
 from .objective import BinomialLoss, MultinomialLoss
 
@@ -213,15 +212,9 @@ class CalibratedModel(ClassifierMixin, BaseEstimator):
         """
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        if y is None:
-            raise ValueError(
-                "CalibratedModel requires y to be passed, but the target y is None; "
-                "pass the class labels"
-            )
-        y = column_or_1d(y, warn=True)
-        assert_all_finite(y, input_name="y")
-        check_classification_targets(y)
+        y = check_targets(y)
         weight = check_sample_weight(sample_weight, y.shape[0])
+        check_fit_weights(weight, None, *np.unique(y, return_inverse=True))
         fit_params = {} if sample_weight is None else {"sample_weight": weight}
         if isinstance(self.cv, str) and self.cv == "prefit":
             check_is_fitted(self.model)

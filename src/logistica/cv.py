@@ -22,8 +22,8 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import (
-    check_class_weight,
     check_Cs,
+    check_fit_weights,
     check_penalty_factor,
     check_sample_weight,
     check_scalar_param,
@@ -187,8 +187,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         given_weight = None if sample_weight is None else check_sample_weight(
             sample_weight, X.shape[0]
         )  # fmt: skip
-        weight = check_sample_weight(sample_weight, X.shape[0])
-        weight = weight * check_class_weight(self.class_weight, classes, y, weight)
+        weight, scale = check_fit_weights(sample_weight, self.class_weight, classes, codes)
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scorer = check_scoring(self, scoring=self.scoring) if self.scoring else make_scorer(
@@ -198,7 +197,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         def spec(rows, l1_ratio):
             return PathProblem(
                 X[rows], codes[rows], len(classes), weight[rows], l1_ratio,
-                self.fit_intercept, factor, self.standardize,
+                self.fit_intercept, factor, self.standardize, scale,
             )  # fmt: skip
 
         everything = np.arange(X.shape[0])

@@ -17,10 +17,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import solvers
 from ._validation import (
-    check_class_weight,
+    check_fit_weights,
     check_offset,
     check_penalty_factor,
-    check_sample_weight,
     check_scalar_param,
     encode_targets,
     validate_X,
@@ -64,7 +63,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Two classes always use the binomial model.
     class_weight : dict, "balanced" or None, default=None
         Weights multiplying ``sample_weight`` per class; ``"balanced"`` uses
-        ``n_samples / (n_classes · count(class))``.
+        ``n_samples / (n_classes · count(class))``. Dict values must be finite
+        and ``>= 0``. Every class in ``y`` must keep a positive total weight
+        (``sample_weight × class_weight`` summed over its samples): with a
+        zero-weight class the likelihood has no finite optimum (its intercept
+        runs to −∞), so ``fit`` raises a ``ValueError`` naming the class —
+        or the single-class error when only one class has weight left. Drop
+        the class's samples from the data instead.
     tol : float, default=1e-6
         Stop when the largest gradient entry (sub-gradient with L1) has shrunk by
         this factor relative to its value at zero coefficients. The same measure
@@ -206,10 +211,18 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"unknown solver {self.solver!r}; choose 'auto' or one of {solvers.available()}"
             )
 
-    def _problems(self, X, codes, n_classes, sample_weight, offset) -> list[Problem]:
-        """One problem for binary and multinomial fits, one per class for one-vs-rest."""
+    def _problems(
+        self, X, codes, n_classes, sample_weight, offset, weight_scale=1.0
+    ) -> list[Problem]:
+        """One problem for binary and multinomial fits, one per class for one-vs-rest.
+
+        ``sample_weight`` is the true weight divided by ``weight_scale`` (see
+        :func:`~logistica._validation.check_fit_weights`); ``C·weight_scale`` keeps
+        the objective unchanged.
+        """
         factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
-        penalty = make_penalty(self.C, self.l1_ratio, float(sample_weight.sum()), factor)
+        C = float(self.C) * weight_scale
+        penalty = make_penalty(C, self.l1_ratio, float(sample_weight.sum()), factor)
         if self.standardize:
             sparse_or_uncentred = sp.issparse(X) or not self.fit_intercept
             X = StandardizedDesign.from_data(
@@ -247,28 +260,35 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Class labels of any type (strings, integers, booleans).
         sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights per sample.
+            Non-negative weights per sample. Any magnitude is accepted as long as
+            the largest is at most ``1e300`` times the smallest positive one
+            (beyond that float64 cannot carry the small ones; a ``ValueError``
+            says so); weights whose sum overflows float64 are rescaled
+            internally, exactly, with ``C`` rescaled to match.
         offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
             Known term added to the linear predictor (e.g. log-exposure).
 
         Returns
         -------
         self : LogisticRegression
+
+        Raises
+        ------
+        ValueError
+            For invalid labels (missing, mixed strings and numbers, continuous),
+            invalid weights, or a class with zero total weight.
         """
         self._check_params()
         warm = self.warm_start and hasattr(self, "coef_")
         previous = (self.classes_, self._packed_coefs()) if warm else None
         X, y = validate_X_y(self, X, y)
         classes, codes = encode_targets(y)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        sample_weight = sample_weight * check_class_weight(
-            self.class_weight, classes, y, sample_weight
+        sample_weight, weight_scale = check_fit_weights(
+            sample_weight, self.class_weight, classes, codes
         )
-        if not sample_weight.sum() > 0:
-            raise ValueError("sample_weight × class_weight sums to zero; nothing to fit")
         n_outputs = len(classes) if len(classes) > 2 and self.multi_class == "multinomial" else 1
         offset = check_offset(offset, X.shape[0], n_outputs)
-        problems = self._problems(X, codes, len(classes), sample_weight, offset)
+        problems = self._problems(X, codes, len(classes), sample_weight, offset, weight_scale)
         name = solvers.choose(problems[0]) if self.solver == "auto" else self.solver
         starts = [None] * len(problems)
         if previous is not None and np.array_equal(previous[0], classes):

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_X_y
 
 from . import solvers
 from ._validation import (
-    check_class_weight,
     check_Cs,
+    check_fit_weights,
     check_penalty_factor,
-    check_sample_weight,
     check_scalar_param,
+    check_targets,
     encode_targets,
 )
 from .objective import Problem, make_loss, make_penalty
@@ -78,22 +77,26 @@ class PathProblem:
         Class codes ``0..n_classes-1``.
     n_classes : int
     sample_weight : ndarray
-        Non-negative weights (class weights folded in).
+        Non-negative weights (class weights folded in), divided by ``weight_scale``.
     l1_ratio : float
     fit_intercept : bool
     penalty_factor : ndarray or None
     standardize : bool
         Fit on standardized columns (centred only when dense with an intercept).
+    weight_scale : float, default=1.0
+        What ``sample_weight`` was divided by (:func:`check_fit_weights`); every
+        ``C`` is multiplied by it, so the objective is unchanged.
     """
 
     def __init__(
         self, X, codes, n_classes, sample_weight, l1_ratio, fit_intercept, penalty_factor,
-        standardize,
+        standardize, weight_scale=1.0,
     ) -> None:  # fmt: skip
         self.loss = make_loss(n_classes)
         self.y = codes.astype(np.float64) if n_classes == 2 else codes
         self.sample_weight = sample_weight
         self.total_weight = float(sample_weight.sum())
+        self.weight_scale = float(weight_scale)
         self.l1_ratio = float(l1_ratio)
         self.fit_intercept = bool(fit_intercept)
         self.penalty_factor = penalty_factor
@@ -105,6 +108,7 @@ class PathProblem:
 
     def problem(self, C: float) -> Problem:
         """The fit at ``C`` (all fits share the design and its caches)."""
+        C = float(C) * self.weight_scale
         penalty = make_penalty(C, self.l1_ratio, self.total_weight, self.penalty_factor)
         return Problem(
             self.design, self.y, self.loss, penalty, self.sample_weight,
@@ -131,7 +135,9 @@ class PathProblem:
         problem = self._template
         _, grad, _ = problem.value_grad(self.null_coef)
         alpha_max = problem.penalty.alpha_max(problem.split(grad)[0])
-        return 1.0 / (alpha_max * self.total_weight) if alpha_max > 0 else 0.0
+        if not alpha_max > 0:
+            return 0.0
+        return 1.0 / (alpha_max * self.total_weight) / self.weight_scale
 
     def grid(self, n_Cs: int, min_ratio: float | None) -> np.ndarray:
         """``n_Cs`` log-spaced values of ``C``, increasing.
@@ -241,18 +247,20 @@ def logistic_path(
     >>> path.n_nonzero.tolist()[0], bool(path.n_nonzero[1] > 0)
     (0, True)
     """
-    X, y = check_X_y(X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
-    check_classification_targets(y)
+    X, y = check_X_y(
+        X, check_targets(y), accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+    )
     check_scalar_param("l1_ratio", l1_ratio, lower=0, upper=1)
     check_scalar_param("tol", tol, lower=0, lower_open=True)
     if min_ratio is not None:
         check_scalar_param("min_ratio", min_ratio, lower=0, upper=1, lower_open=True)
     Cs = check_Cs(Cs)
     classes, codes = encode_targets(y)
-    weight = check_sample_weight(sample_weight, X.shape[0])
-    weight = weight * check_class_weight(class_weight, classes, y, weight)
+    weight, scale = check_fit_weights(sample_weight, class_weight, classes, codes)
     factor = check_penalty_factor(penalty_factor, X.shape[1])
-    spec = PathProblem(X, codes, len(classes), weight, l1_ratio, fit_intercept, factor, standardize)
+    spec = PathProblem(
+        X, codes, len(classes), weight, l1_ratio, fit_intercept, factor, standardize, scale
+    )
     grid = spec.grid(Cs, min_ratio) if isinstance(Cs, int) else np.sort(Cs)
     fits = spec.run(grid, solver, tol, max_iter, verbose)
     coefs, intercepts = zip(*(spec.unpack(c) for c in fits["coef"]), strict=True)
