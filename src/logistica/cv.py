@@ -184,10 +184,11 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Cs, l1_ratios = self._check_params()
         X, y = validate_X_y(self, X, y)
         classes, codes = encode_targets(y)
+        weight, scale = check_fit_weights(sample_weight, self.class_weight, classes, codes)
+        # Scores are weighted averages: the same exact power-of-two scale keeps them finite.
         given_weight = None if sample_weight is None else check_sample_weight(
             sample_weight, X.shape[0]
-        )  # fmt: skip
-        weight, scale = check_fit_weights(sample_weight, self.class_weight, classes, codes)
+        ) / scale  # fmt: skip
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scorer = check_scoring(self, scoring=self.scoring) if self.scoring else make_scorer(
