@@ -64,6 +64,7 @@ class Design:
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self._blocked = not self.is_sparse and X.dtype != np.float64
+        self._moments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def matvec(self, W: np.ndarray) -> np.ndarray:
         """``X @ W`` in float64 for ``W`` of shape (n_features,) or (n_features, K)."""
@@ -116,6 +117,44 @@ class Design:
         indptr = np.arange(index.size + 1, dtype=np.int64) * self.n_samples
         return ColumnBlock(indptr, np.empty(0, dtype=np.int32), data.ravel(), True)
 
+    def weighted_moments(self, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted column means and variances (two passes over ``X``, sparse kept sparse).
+
+        The last result is kept: designs shared by many problems (a path, a
+        cross-validation fold) compute their moments once.
+
+        Parameters
+        ----------
+        sample_weight : ndarray of shape (n_samples,)
+            Non-negative weights summing to one.
+
+        Returns
+        -------
+        mean, var : ndarray of shape (n_features,)
+        """
+        cached = self._moments
+        if cached is not None and np.array_equal(cached[0], sample_weight):
+            return cached[1], cached[2]
+        mean = self.rmatvec(sample_weight)
+        if self.is_sparse:
+            csr = self.X.tocsr()
+            rows = np.repeat(np.arange(self.n_samples), np.diff(csr.indptr))
+            weight = sample_weight[rows]
+            nonzero_weight = np.bincount(csr.indices, weight, minlength=self.n_features)
+            spread = np.bincount(
+                csr.indices, weight * (csr.data - mean[csr.indices]) ** 2, self.n_features
+            )
+            var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
+        else:
+            var = np.zeros(self.n_features)
+            for start, block in self._float64_blocks():
+                block -= mean
+                np.square(block, out=block)
+                var += sample_weight[start : start + block.shape[0]] @ block
+        var = np.maximum(var, 0.0)
+        self._moments = (sample_weight.copy(), mean, var)
+        return mean, var
+
     def column_moments(
         self, sample_weight: np.ndarray, center: bool
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -134,23 +173,8 @@ class Design:
         mean, scale : ndarray of shape (n_features,)
             ``scale`` is 1 for constant columns, as in scikit-learn's ``StandardScaler``.
         """
-        mean = self.rmatvec(sample_weight)
-        if self.is_sparse:
-            csr = self.X.tocsr()
-            rows = np.repeat(np.arange(self.n_samples), np.diff(csr.indptr))
-            weight = sample_weight[rows]
-            nonzero_weight = np.bincount(csr.indices, weight, minlength=self.n_features)
-            spread = np.bincount(
-                csr.indices, weight * (csr.data - mean[csr.indices]) ** 2, self.n_features
-            )
-            var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
-        else:
-            var = np.zeros(self.n_features)
-            for start, block in self._float64_blocks():
-                block -= mean
-                np.square(block, out=block)
-                var += sample_weight[start : start + block.shape[0]] @ block
-        scale = np.sqrt(np.maximum(var, 0.0))
+        mean, var = self.weighted_moments(sample_weight)
+        scale = np.sqrt(var)
         scale[scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)] = 1.0
         return (mean if center else np.zeros(self.n_features)), scale
 
@@ -169,10 +193,18 @@ class Design:
             X = np.ascontiguousarray(X, dtype=dtype)
         return Design(X)
 
-    def gram(self, weights: list[np.ndarray], intercept: bool) -> list[np.ndarray]:
+    def gram(
+        self,
+        weights: list[np.ndarray],
+        intercept: bool,
+        standardize: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[np.ndarray]:
         """Weighted Gram matrices ``Aᵀ diag(h) A`` for each ``h`` in ``weights``.
 
-        ``A`` is ``X`` with a trailing column of ones when ``intercept`` is true.
+        ``A`` is ``X`` with a trailing column of ones when ``intercept`` is true;
+        with ``standardize=(mean, scale)`` (dense data only) its columns are
+        ``(x - mean)/scale``, standardized block by block in the row buffer, so
+        that no precision is lost to large column means.
         Non-negative weights use ``syrk`` on ``√h``-scaled rows; signed weights
         (off-diagonal multinomial blocks) use ``gemm``. One pass over the rows
         serves all the weights. Results are float64 and symmetric. The row
@@ -196,6 +228,9 @@ class Design:
             rows = self.X[start : start + _BLOCK_ROWS]
             m = rows.shape[0]
             raw[:m, : self.n_features] = rows
+            if standardize is not None:
+                raw[:m, : self.n_features] -= standardize[0]
+                raw[:m, : self.n_features] /= standardize[1]
             for h, is_signed, acc in zip(weights, signed, out, strict=True):
                 hb = h[start : start + m]
                 if is_signed:
@@ -295,11 +330,25 @@ class StandardizedDesign(Design):
             out += block.T @ H[start : start + block.shape[0]]
         return out
 
-    def take(self, rows: np.ndarray, dtype=None) -> StandardizedDesign:
-        return StandardizedDesign(self.base.take(rows, dtype), self.mean, self.scale)
+    def take(self, rows: np.ndarray, dtype=None) -> Design:
+        """Standardized copy of ``rows``: plain and in ``dtype`` when dense, lazy when sparse."""
+        if self.is_sparse:
+            return StandardizedDesign(self.base.take(rows, dtype), self.mean, self.scale)
+        block = (np.asarray(self.base.X[rows], dtype=np.float64) - self.mean) / self.scale
+        return Design(block if dtype is None else np.ascontiguousarray(block, dtype=dtype))
 
-    def gram(self, weights: list[np.ndarray], intercept: bool) -> list[np.ndarray]:
-        """Gram matrices of the standardized columns: ``Aᵀ G A`` with ``[x̃, 1] = [x, 1] A``."""
+    def gram(
+        self, weights: list[np.ndarray], intercept: bool, standardize=None
+    ) -> list[np.ndarray]:
+        """Gram matrices of the standardized columns.
+
+        Dense data are standardized block by block inside :meth:`Design.gram`;
+        sparse data use ``Aᵀ G A`` with ``[x̃, 1] = [x, 1] A``.
+        """
+        if standardize is not None:
+            raise TypeError("the design is already standardized")
+        if not self.base.is_sparse and type(self.base) is Design:
+            return self.base.gram(weights, intercept, standardize=(self.mean, self.scale))
         d = self.n_features
         transform = np.zeros((d + 1, d + 1))
         transform[np.arange(d), np.arange(d)] = 1.0 / self.scale
@@ -322,8 +371,10 @@ class StandardizedDesign(Design):
             block.data[...] /= np.repeat(scale, np.diff(block.indptr))
         return block
 
-    def column_moments(self, sample_weight, center):
-        raise TypeError("the design is already standardized")
+    def weighted_moments(self, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted means and variances of the standardized columns, from the data's."""
+        mean, var = self.base.weighted_moments(sample_weight)
+        return (mean - self.mean) / self.scale, var / self.scale**2
 
     def to_original(self, W: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         """Coefficients on the original scale of ``X`` from standardized ones.

@@ -104,7 +104,11 @@ class FirthProblem(Problem):
                 "(for more than two classes use multi_class='ovr')"
             )
         super().__init__(X, y, loss, penalty, sample_weight, offset, fit_intercept)
-        eigval = linalg.eigvalsh(self._information(self.raw(self.zero_coef()))[0])
+        information = self._information(self.raw(self.zero_coef()))[0]
+        units = np.sqrt(np.diag(information))
+        units[units == 0] = 1.0
+        # the rank is judged on the correlation scale, whatever the units of the columns
+        eigval = linalg.eigvalsh(information / np.outer(units, units))
         if not eigval[0] > 1e-10 * eigval[-1]:
             raise ValueError(
                 "Firth's penalty needs a full-rank design: the Fisher information is "

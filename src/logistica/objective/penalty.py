@@ -14,6 +14,7 @@ logistica: ``Σ s̃ᵢ ℓᵢ + penalty`` with ``Σ s̃ᵢ = 1``, so ``alpha = 1
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -55,6 +56,27 @@ class ElasticNet:
             if not np.all(np.isfinite(penalty_factor)):
                 raise ValueError("penalty_factor contains NaN or inf")
         self.penalty_factor = penalty_factor
+        self.coef_scale: np.ndarray | None = None
+
+    def in_units(self, scale: np.ndarray) -> ElasticNet:
+        """The same penalty on coefficients measured in units of ``1/scale``.
+
+        For ``w̃ = scale·w`` the returned penalty satisfies
+        ``rescaled.value(w̃) == self.value(w̃ / scale)``: its L1 strengths are
+        divided by ``scale`` and its L2 strengths by ``scale²``. Solvers use it to
+        minimise the same objective on standardized columns.
+
+        Examples
+        --------
+        >>> pen = ElasticNet(alpha=1.0, l1_ratio=0.5)
+        >>> w = np.array([2.0, -4.0]); scale = np.array([10.0, 0.1])
+        >>> bool(np.isclose(pen.in_units(scale).value(w * scale), pen.value(w)))
+        True
+        """
+        rescaled = copy.copy(self)
+        base = 1.0 if self.coef_scale is None else self.coef_scale
+        rescaled.coef_scale = base * np.asarray(scale, dtype=np.float64)
+        return rescaled
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(alpha={self.alpha:.4g}, l1_ratio={self.l1_ratio})"
@@ -64,21 +86,28 @@ class ElasticNet:
         """Whether the penalty is differentiable (no active L1 part)."""
         return self.alpha == 0.0 or self.l1_ratio == 0.0
 
-    def _strength(self, part: float, coef: np.ndarray) -> np.ndarray | float:
-        """Per-feature strength of one part, broadcastable against ``coef``."""
+    def _strength(self, part: float, coef: np.ndarray, power: int) -> np.ndarray | float:
+        """Per-feature strength of one part, broadcastable against ``coef``.
+
+        ``power`` is the degree of the part (1 for L1, 2 for L2): how the strength
+        changes with the units of the coefficients (:meth:`in_units`).
+        """
         strength = self.alpha * part
-        if self.penalty_factor is None:
-            return strength
-        factor = self.penalty_factor
-        return strength * (factor[:, None] if coef.ndim == 2 else factor)
+        if self.penalty_factor is not None:
+            strength = strength * self.penalty_factor
+        if self.coef_scale is not None:
+            strength = strength / self.coef_scale**power
+        if np.ndim(strength) and coef.ndim == 2:
+            return strength[:, None]
+        return strength
 
     def l1_strength(self, coef: np.ndarray) -> np.ndarray | float:
         """``alpha·l1_ratio·fⱼ``, broadcastable against ``coef``."""
-        return self._strength(self.l1_ratio, coef)
+        return self._strength(self.l1_ratio, coef, 1)
 
     def l2_strength(self, coef: np.ndarray) -> np.ndarray | float:
         """``alpha·(1-l1_ratio)·fⱼ``, broadcastable against ``coef``."""
-        return self._strength(1.0 - self.l1_ratio, coef)
+        return self._strength(1.0 - self.l1_ratio, coef, 2)
 
     def value(self, coef: np.ndarray) -> float:
         """Penalty value at ``coef`` of shape (n_features,) or (n_features, K)."""
@@ -136,6 +165,8 @@ class ElasticNet:
             return math.inf
         size = np.abs(null_grad).reshape(null_grad.shape[0], -1).max(axis=1)
         factor = np.ones_like(size) if self.penalty_factor is None else self.penalty_factor
+        if self.coef_scale is not None:
+            factor = factor / self.coef_scale
         penalized = factor > 0
         if not penalized.any():
             return 0.0

@@ -12,12 +12,13 @@ flat float64 vector: for ``K`` outputs it is the C-ordered ravel of a
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
 
-from .design import Design
+from .design import Design, StandardizedDesign
 from .loss import BinomialLoss, Loss, MultinomialLoss
 from .penalty import ElasticNet, NoPenalty
 
@@ -170,13 +171,45 @@ class Problem:
         return value, grad, raw
 
     # -- optimality -------------------------------------------------------------------
+    @cached_property
+    def column_scaling(self) -> tuple[np.ndarray, np.ndarray]:
+        """Centre and scale of each column: the units of the optimality measure.
+
+        The centre is the weighted mean with an intercept, zero without. The scale
+        is ``sqrt(spread² + 4·l2ⱼ)``: the spread of the column (weighted standard
+        deviation with an intercept, root mean square without) or, when the L2
+        penalty's curvature ``l2ⱼ`` dominates it (rare sparse columns), the
+        penalty's — twice the square root of the objective's curvature along the
+        centred column at ``p = ½``. Constant unpenalized columns get scale 1.
+        Two passes over ``X``, shared by problems on the same design.
+        """
+        mean, var = self.design.weighted_moments(self.sample_weight)
+        if not self.fit_intercept:
+            var, mean = var + mean**2, np.zeros_like(mean)
+        l2 = self.penalty.l2_strength(np.empty(self.n_features))
+        scale = np.sqrt(var + 4.0 * np.broadcast_to(l2, var.shape))
+        tiny = scale <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+        scale[tiny] = 1.0
+        return mean, scale
+
     def optimality_residual(self, coef: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        """Minimum-norm subgradient (flat), zero exactly at the optimum."""
+        """Minimum-norm subgradient in standardized units (flat), zero exactly at the optimum.
+
+        It is the minimum-norm subgradient of the same objective written in the
+        coefficients of the standardized columns ``(x - centre)/scale`` (see
+        :attr:`column_scaling`): feature entries ``(gⱼ - centreⱼ·g_b)/scaleⱼ``
+        after the L1 part, the intercept's ``g_b`` unchanged. Rescaling or
+        shifting a column therefore leaves it unchanged.
+        """
         W, _ = self.split(coef)
+        mean, scale = self.column_scaling
         residual = grad.reshape(self.coef_shape).copy()
-        residual[: self.n_features] = self.penalty.optimality_residual(
-            W, residual[: self.n_features]
-        )
+        features = residual[: self.n_features]
+        if self.is_multinomial:
+            mean, scale = mean[:, None], scale[:, None]
+        if self.fit_intercept:
+            features -= mean * residual[-1]
+        residual[: self.n_features] = self.penalty.optimality_residual(W, features) / scale
         return residual.ravel()
 
     @cached_property
@@ -193,10 +226,68 @@ class Problem:
     def optimality(self, coef: np.ndarray, grad: np.ndarray) -> float:
         """Scale-free optimality: ``max|subgradient(coef)| / max|subgradient(0)|``.
 
-        The same measure stops every solver, so ``tol`` means the same for each.
+        Both subgradients are taken in standardized units
+        (:meth:`optimality_residual`), so the measure is invariant to the units
+        and the origin of every column; it is the one measure that stops every
+        solver, so ``tol`` means the same for each.
         """
         residual = self.optimality_residual(coef, grad)
         return float(np.max(np.abs(residual))) / self.optimality_scale
+
+    # -- reparametrisation ------------------------------------------------------------
+    def standardized(self) -> Problem | None:
+        """The same problem on standardized columns, or ``None`` when already well scaled.
+
+        Solvers minimise the returned problem, whose design is
+        ``(x - centre)/scale`` (:attr:`column_scaling`; sparse columns are only
+        scaled) and whose penalty is rewritten for the new coefficients
+        (:meth:`ElasticNet.in_units`): the objective is the same function, so
+        its optimum maps back exactly (:meth:`coef_to_parent`), but its
+        conditioning no longer depends on the units of the data. Columns count
+        as well scaled when their scales lie in [0.1, 10] and their centres
+        within one scale of zero.
+        """
+        mean, scale = self.column_scaling
+        center = np.zeros_like(mean) if self.design.is_sparse else mean
+        if np.all(np.abs(center) <= scale) and np.all((scale >= 0.1) & (scale <= 10.0)):
+            return None
+        work = copy.copy(self)
+        design = self.design
+        if isinstance(design, StandardizedDesign):  # compose with the existing standardization
+            work.design = StandardizedDesign(
+                design.base, design.mean + design.scale * center, design.scale * scale
+            )
+        else:
+            work.design = StandardizedDesign(design, center, scale)
+        work.penalty = self.penalty.in_units(scale)
+        work.column_scaling = ((mean - center) / scale, np.ones_like(scale))
+        work.reparametrisation = (center, scale)
+        return work
+
+    #: ``(centre, scale)`` of a problem made by :meth:`standardized`, relative to its parent.
+    reparametrisation: tuple[np.ndarray, np.ndarray] | None = None
+
+    def coef_to_parent(self, coef: np.ndarray) -> np.ndarray:
+        """Coefficients of a :meth:`standardized` problem in its parent's units."""
+        center, scale = self.reparametrisation
+        full = coef.reshape(self.coef_shape).copy()
+        if self.is_multinomial:
+            center, scale = center[:, None], scale[:, None]
+        full[: self.n_features] /= scale
+        if self.fit_intercept:
+            full[-1] -= np.sum(center * full[: self.n_features], axis=0)
+        return full.ravel()
+
+    def coef_from_parent(self, coef: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`coef_to_parent`."""
+        center, scale = self.reparametrisation
+        full = coef.reshape(self.coef_shape).copy()
+        if self.is_multinomial:
+            center, scale = center[:, None], scale[:, None]
+        if self.fit_intercept:
+            full[-1] += np.sum(center * full[: self.n_features], axis=0)
+        full[: self.n_features] *= scale
+        return full.ravel()
 
     # -- curvature --------------------------------------------------------------------
     def hessian_model(self, max_rows: int | None = None, dtype=None, seed: int = 0) -> HessianModel:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -84,6 +84,33 @@ class Progress:
         )
 
 
+def _to_parent(problem: Problem, work: Problem, solution: Solution, tol: float) -> Solution:
+    """Map a solution of ``problem.standardized()`` back and check it on ``problem`` itself.
+
+    The objective is the same function in other coordinates, so its history is
+    kept, shifted by the constant that a data-dependent objective (Firth's log
+    determinant) may gain from the change of units.
+    """
+    coef = work.coef_to_parent(solution.coef)
+    value, grad, _ = problem.value_grad(coef)
+    optimality = problem.optimality(coef, grad)
+    history = np.asarray(solution.history)
+    if history.size and np.isfinite(history[-1]) and np.isfinite(value):
+        history = history + (value - history[-1])
+    converged = bool(optimality <= tol)
+    message = solution.message
+    if solution.converged and not converged:
+        message = "converged on standardized columns but not in the data's units (rounding)"
+    return replace(
+        solution,
+        coef=coef,
+        optimality=optimality,
+        converged=converged,
+        history=tuple(history.tolist()),
+        message=message,
+    )
+
+
 def _is_round(iteration: int) -> bool:
     """1, 2, 5, 10, 20, 50, ...: a log-spaced printing schedule."""
     if iteration <= 0:
@@ -118,9 +145,18 @@ class Solver:
     default_max_iter: ClassVar[int] = 100
     #: What to suggest when the solver does not converge.
     advice: ClassVar[str] = "increase max_iter or standardize the features"
+    #: The solver's options and their defaults; any other option is refused.
+    option_defaults: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, **options: Any) -> None:
-        self.options = options
+        unknown = sorted(set(options) - set(self.option_defaults))
+        if unknown:
+            valid = ", ".join(map(repr, self.option_defaults)) or "none"
+            raise ValueError(
+                f"unknown option(s) {', '.join(map(repr, unknown))} for solver "
+                f"{self.name!r}; valid options: {valid}"
+            )
+        self.options = {**self.option_defaults, **options}
 
     @classmethod
     def auto_priority(cls, problem: Problem) -> float | None:
@@ -205,8 +241,20 @@ class Solver:
             raise ValueError(
                 f"coef0 has shape {coef.shape}, expected ({problem.n_coef},) for this problem"
             )
-        progress = Progress(problem, self.name, tol, verbose, callback)
-        solution = self._solve(problem, problem.center_classes(coef), progress, max_iter)
+        work = problem.standardized()
+        if work is None:
+            progress = Progress(problem, self.name, tol, verbose, callback)
+            solution = self._solve(problem, problem.center_classes(coef), progress, max_iter)
+        else:
+            if callback is not None:
+                user_callback = callback
+
+                def callback(coef: np.ndarray) -> Any:
+                    return user_callback(work.coef_to_parent(coef))
+
+            progress = Progress(work, self.name, tol, verbose, callback)
+            coef = work.center_classes(work.coef_from_parent(coef))
+            solution = _to_parent(problem, work, self._solve(work, coef, progress, max_iter), tol)
         if not solution.converged:
             warnings.warn(
                 f"solver {self.name!r} did not converge in {solution.n_iter} iterations "

@@ -23,6 +23,8 @@ the iterates converge to the true optimum. Inactive coefficients are exact zeros
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 from scipy import linalg
 
@@ -75,6 +77,11 @@ class CoordinateDescent(Solver):
     """
 
     name = "cd"
+    option_defaults: ClassVar[dict[str, Any]] = {
+        "max_epochs": 50,
+        "gram_max": 1000,
+        "working_set": 100,
+    }
     needs_hessian = True
     supports_l1 = True
     default_max_iter = 200
@@ -99,10 +106,8 @@ class CoordinateDescent(Solver):
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
-        model = _ProximalNewton(
-            problem, self.options.get("max_epochs", 50), self.options.get("gram_max", 1000)
-        )
-        min_size = int(self.options.get("working_set", 100))
+        model = _ProximalNewton(problem, self.options["max_epochs"], self.options["gram_max"])
+        min_size = int(self.options["working_set"])
         tol = progress.tol * problem.optimality_scale
         value, grad, raw = problem.value_grad(coef)
         n_iter, message = 0, ""

@@ -8,6 +8,8 @@ iteration lands in ``loss_history_``.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from ..objective.problem import Problem
@@ -39,13 +41,14 @@ class GradientDescent(Solver):
     """
 
     name = "gd"
+    option_defaults: ClassVar[dict[str, Any]] = {"learning_rate": "line-search"}
     default_max_iter = 10_000
     advice = "increase max_iter, standardize the features, or use solver='newton' or 'lbfgs'"
 
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
-        learning_rate = self.options.get("learning_rate", "line-search")
+        learning_rate = self.options["learning_rate"]
         fixed = learning_rate != "line-search"
         if fixed and not (isinstance(learning_rate, int | float) and learning_rate > 0):
             raise ValueError(

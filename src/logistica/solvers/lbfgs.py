@@ -11,6 +11,7 @@ the point where objective differences are lost to rounding.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -57,6 +58,7 @@ class LBFGS(Solver):
     """
 
     name = "lbfgs"
+    option_defaults: ClassVar[dict[str, Any]] = {"memory": 10}
     default_max_iter = 1000
     advice = "increase max_iter, standardize the features, or try solver='newton'"
 
@@ -67,7 +69,7 @@ class LBFGS(Solver):
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
-        memory = int(self.options.get("memory", 10))
+        memory = int(self.options["memory"])
         pairs: deque = deque(maxlen=memory)
         value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):

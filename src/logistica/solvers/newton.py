@@ -17,6 +17,8 @@ as the gradient shrinks (Eisenstat & Walker's forcing term).
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 from scipy import linalg
 
@@ -119,6 +121,7 @@ class Newton(Solver):
     """
 
     name = "newton"
+    option_defaults: ClassVar[dict[str, Any]] = {"linear_solver": "auto", "hessian_rows": "auto"}
     needs_hessian = True
     default_max_iter = 100
     advice = "increase max_iter; if the classes are separated, use C < inf"
@@ -135,7 +138,7 @@ class Newton(Solver):
         return 2.0 if problem.n_coef <= AUTO_MAX_COEF else None
 
     def _uses_cg(self, problem: Problem) -> bool:
-        choice = self.options.get("linear_solver", "auto")
+        choice = self.options["linear_solver"]
         if choice not in ("auto", "cholesky", "cg"):
             raise ValueError(f"linear_solver must be 'auto', 'cholesky' or 'cg', got {choice!r}")
         if choice != "auto":
@@ -145,7 +148,7 @@ class Newton(Solver):
         return problem.n_coef > AUTO_MAX_COEF or gram_cost > 2000 * problem.n_features
 
     def _hessian_rows(self, problem: Problem, cg: bool) -> int | None:
-        rows = self.options.get("hessian_rows", "auto")
+        rows = self.options["hessian_rows"]
         if rows != "auto":
             return rows
         if cg:

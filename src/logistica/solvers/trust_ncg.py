@@ -12,6 +12,8 @@ Keerthi, 2008).
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from ..objective.problem import Problem
@@ -108,6 +110,7 @@ class TrustNCG(Solver):
     """
 
     name = "trust-ncg"
+    option_defaults: ClassVar[dict[str, Any]] = {"cg_tol": 0.1, "max_cg": 250, "precondition": True}
     needs_hessian = True
     default_max_iter = 200
     advice = "increase max_iter or standardize the features"
@@ -123,9 +126,9 @@ class TrustNCG(Solver):
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
-        cg_tol = float(self.options.get("cg_tol", 0.1))
-        max_cg = int(self.options.get("max_cg", 250))
-        precondition = bool(self.options.get("precondition", True))
+        cg_tol = float(self.options["cg_tol"])
+        max_cg = int(self.options["max_cg"])
+        precondition = bool(self.options["precondition"])
         value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
