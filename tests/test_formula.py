@@ -12,6 +12,9 @@ import statsmodels.formula.api as smf
 from logistica import LogisticRegression
 from logistica.formula import FormulaDesign, design_matrix, logit
 
+# The fixture has two rows with a missing x2: logit drops them and says so (tested below).
+pytestmark = pytest.mark.filterwarnings("ignore:logit dropped:UserWarning")
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -105,3 +108,30 @@ def test_missing_formulaic_says_what_to_install(data, monkeypatch):
     monkeypatch.setitem(sys.modules, "formulaic", None)
     with pytest.raises(ImportError, match=r'pip install "logistica\[formula\]"'):
         logit(FORMULA, data)
+
+
+def test_fit_says_which_rows_it_dropped(data):
+    with pytest.warns(UserWarning, match=r"dropped 2 of 400 rows .* 'x2' \(2 rows\)"):
+        model = logit(FORMULA, data)
+    assert len(model.design_.X) == len(data) - 2
+
+
+def test_new_data_with_missing_values_is_refused_by_column(data):
+    model = logit(FORMULA, data)
+    new = data.dropna().head(3).copy()
+    new.loc[new.index[1], "x1"] = np.nan
+    new.loc[new.index[2], "region"] = None
+    with pytest.raises(ValueError, match=r"missing values in 'region' \(1 rows\), 'x1' \(1 rows\)"):
+        model.predict_proba(design_matrix(model, new))
+    kept = design_matrix(model, new, na_action="drop")
+    assert kept.index.tolist() == new.index[:1].tolist()
+    with pytest.raises(ValueError, match="na_action must be one of"):
+        design_matrix(model, new, na_action="ignore")
+
+
+def test_new_data_with_an_unseen_category_is_refused(data):
+    model = logit(FORMULA, data)
+    new = data.dropna().head(3).copy()
+    new["region"] = ["a", "b", "z"]
+    with pytest.raises(ValueError, match=r"does not match the fitted formula.*'z'"):
+        design_matrix(model, new)

@@ -8,6 +8,7 @@ model keeps its design, so ``model.summarize()`` needs no data.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ import pandas as pd
 from .estimators import LogisticRegression
 
 __all__ = ["FormulaDesign", "design_matrix", "logit"]
+
+_NA_ACTIONS = ("raise", "drop")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,17 @@ def _as_patsy_data(data: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+def _missing_columns(variables, data: pd.DataFrame) -> dict[str, int]:
+    """Number of missing values in each column of ``data`` that the formula uses."""
+    used = [name for name in sorted(variables, key=str) if name in data.columns]
+    counts = {name: int(data[name].isna().sum()) for name in used}
+    return {name: count for name, count in counts.items() if count}
+
+
+def _describe(missing: dict[str, int]) -> str:
+    return ", ".join(f"{name!r} ({count} rows)" for name, count in missing.items())
+
+
 def _response(lhs: pd.DataFrame, data: pd.DataFrame, rows: pd.Index) -> pd.Series:
     if lhs.shape[1] == 1:
         return pd.Series(np.asarray(lhs.iloc[:, 0]), index=rows, name=str(lhs.columns[0]))
@@ -111,7 +125,9 @@ def logit(
         to drop the intercept. A response with more than two classes gives a
         multinomial model.
     data : DataFrame
-        The variables; rows with missing values in the formula's variables are dropped.
+        The variables; rows with missing values in the formula's variables are
+        dropped, as statsmodels does, with a ``UserWarning`` saying how many and
+        in which columns (``model.design_.X.index`` holds the rows kept).
     C : float, default=np.inf
         Inverse penalty strength; unpenalized by default, as in statsmodels.
     sample_weight, offset : array-like, optional
@@ -151,6 +167,16 @@ def logit(
     X = pd.DataFrame(rhs.drop(columns="Intercept") if fit_intercept else rhs)
     if X.shape[1] == 0:
         raise ValueError(f"the formula {formula!r} has no term besides the intercept")
+    if len(rhs) < len(data):
+        used = lhs.model_spec.required_variables | rhs.model_spec.required_variables
+        missing = _missing_columns(used, data)
+        warnings.warn(
+            f"logit dropped {len(data) - len(rhs)} of {len(data)} rows with missing values "
+            f"in the formula's variables: {_describe(missing)}; model.design_.X.index holds "
+            "the rows kept",
+            UserWarning,
+            stacklevel=2,
+        )
     y = _response(lhs, data, rhs.index)
     weights = _rows(sample_weight, data, rhs.index, "sample_weight")
     offset = _rows(offset, data, rhs.index, "offset")
@@ -161,8 +187,33 @@ def logit(
     return model
 
 
-def design_matrix(model: LogisticRegression, data: pd.DataFrame) -> pd.DataFrame:
+def design_matrix(
+    model: LogisticRegression, data: pd.DataFrame, *, na_action: str = "raise"
+) -> pd.DataFrame:
     """The design of new ``data`` for a model fitted by :func:`logit`, to predict with.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        A model fitted by :func:`logit`.
+    data : DataFrame
+        New data with the variables of the formula's right-hand side.
+    na_action : {"raise", "drop"}, default="raise"
+        What to do with rows that have missing values in those variables (or whose
+        terms evaluate to missing values): ``"raise"`` a ``ValueError`` naming the
+        columns, or ``"drop"`` them (the returned index says which rows remain).
+        Rows are never dropped unless asked.
+
+    Returns
+    -------
+    DataFrame
+        One column per feature of the model, indexed like ``data``.
+
+    Raises
+    ------
+    ValueError
+        For a model not fitted by :func:`logit`, missing values with
+        ``na_action="raise"``, or categories not seen in the fit.
 
     Examples
     --------
@@ -175,6 +226,22 @@ def design_matrix(model: LogisticRegression, data: pd.DataFrame) -> pd.DataFrame
     design = getattr(model, "design_", None)
     if not isinstance(design, FormulaDesign):
         raise ValueError("the model was not fitted by logistica.formula.logit")
-    _formulaic()
-    matrix = design.spec.get_model_matrix(_as_patsy_data(data))
+    if na_action not in _NA_ACTIONS:
+        raise ValueError(f"na_action must be one of {_NA_ACTIONS}, got {na_action!r}")
+    if na_action == "raise":
+        missing = _missing_columns(design.spec.required_variables, data)
+        if missing:
+            raise ValueError(
+                f"data has missing values in {_describe(missing)}, used by the formula "
+                f"{design.formula!r}; impute them, drop those rows, or pass "
+                "na_action='drop'"
+            )
+    formulaic = _formulaic()
+    with warnings.catch_warnings():
+        # An unseen category would be encoded as the reference level: refuse it.
+        warnings.simplefilter("error", formulaic.errors.DataMismatchWarning)
+        try:
+            matrix = design.spec.get_model_matrix(_as_patsy_data(data), na_action=na_action)
+        except formulaic.errors.DataMismatchWarning as mismatch:
+            raise ValueError(f"data does not match the fitted formula: {mismatch}") from None
     return pd.DataFrame(matrix)[list(design.X.columns)]
