@@ -77,8 +77,12 @@ class Problem:
         self.penalty = NoPenalty() if penalty is None else penalty
         n = self.design.n_samples
         sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, np.float64)
-        self.total_weight = float(sw.sum())
-        self.sample_weight = sw / self.total_weight
+        # normalise by the largest weight first: the sum of huge weights must not overflow
+        largest = float(sw.max()) if n else 1.0
+        sw = sw / largest if largest > 0 else sw
+        total = float(sw.sum())
+        self.total_weight = largest * total
+        self.sample_weight = sw / total
         self.offset = offset
         self.fit_intercept = bool(fit_intercept)
         self.n_outputs = loss.n_outputs
