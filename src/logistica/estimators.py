@@ -71,9 +71,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         or the single-class error when only one class has weight left. Drop
         the class's samples from the data instead.
     tol : float, default=1e-6
-        Stop when the largest gradient entry (sub-gradient with L1) has shrunk by
-        this factor relative to its value at zero coefficients. The same measure
-        for every solver.
+        Stop when the largest gradient entry (sub-gradient with L1), taken in the
+        units of standardized columns ``(x - mean)/scale``, has shrunk by this
+        factor relative to its value at zero coefficients. The same measure for
+        every solver, and the same whatever the units or origin of a column
+        (income in cents, a dose times 1e-7): the fit is equivariant to them.
+        When a solver stops short of it, a ``ConvergenceWarning`` says why.
     max_iter : int, optional
         Iteration budget; each solver's own default when omitted (newton 100,
         lbfgs 1000, gd 10000).
