@@ -27,7 +27,7 @@ from ._validation import (
 )
 from .inference import Results, warn_if_separated
 from .inference import summarize as _summarize
-from .objective import BinomialLoss, MultinomialLoss, Problem, make_penalty
+from .objective import BinomialLoss, Design, MultinomialLoss, Problem, make_penalty
 from .objective.design import StandardizedDesign
 from .objective.firth import FirthProblem
 from .objective.focal import FocalLoss
@@ -138,6 +138,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of str
         Feature names, when ``X`` had string column names.
+    feature_mean_ : ndarray of shape (n_features,)
+        Weighted mean of the training columns (sample and class weights), the
+        default baseline of :func:`logistica.explain.contributions`.
 
     Examples
     --------
@@ -314,6 +317,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.solver_ = name
         self._set_coefs(problems, solutions, X.shape[1])
+        self.feature_mean_ = Design(X).rmatvec(sample_weight / sample_weight.sum())
         self.n_iter_ = np.array([s.n_iter for s in solutions], dtype=np.int32)
         self.converged_ = all(s.converged for s in solutions)
         histories = [np.asarray(s.history) for s in solutions]
