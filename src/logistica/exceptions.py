@@ -1,10 +1,10 @@
-"""Warning classes raised by logistica, each specific enough to filter on."""
+"""Warning and error classes raised by logistica, each specific enough to filter on."""
 
 from __future__ import annotations
 
 from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
 
-__all__ = ["ConvergenceWarning", "InferenceWarning", "SeparationWarning"]
+__all__ = ["ConvergenceWarning", "InferenceWarning", "ModelFileError", "SeparationWarning"]
 
 
 class ConvergenceWarning(_SklearnConvergenceWarning):
@@ -20,6 +20,17 @@ class InferenceWarning(UserWarning):
 
     For instance naive standard errors of a penalized fit (they ignore the
     penalty's bias), or a singular Fisher information.
+    """
+
+
+class ModelFileError(ValueError):
+    """A model file cannot be loaded: invalid JSON, wrong schema, checksum or content.
+
+    Raised by :func:`logistica.load` for every defect of a file (truncated or
+    invalid JSON, unknown format version, missing field, unknown model or step
+    type, wrong shapes, non-finite coefficients, a checksum or golden-row
+    mismatch), and by :func:`logistica.save` for a model it cannot write. A
+    subclass of ``ValueError``.
     """
 
 
