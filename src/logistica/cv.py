@@ -32,7 +32,7 @@ from ._validation import (
     validate_X_y,
 )
 from .estimators import LogisticRegression
-from .path import PathProblem
+from .path import PathProblem, logistic_path
 
 __all__ = ["LogisticRegressionCV"]
 
@@ -96,6 +96,10 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Index of the chosen point in ``cv_results_``.
     estimator_ : LogisticRegression
         The model refitted on all the data at ``C_`` and ``l1_ratio_``.
+    path_ : PathResult
+        The regularization path on all the data over ``Cs_`` at ``l1_ratio_``
+        (as glmnet's ``cv.glmnet`` keeps ``glmnet.fit``), for
+        :func:`logistica.plots.plot_regularization_path`.
     coef_, intercept_, classes_, n_iter_ : ndarray
         Those of ``estimator_``.
     n_features_in_ : int
@@ -215,8 +219,15 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
             scores[i, :, f], nonzero[i, :, f] = fold_scores, fold_nonzero
         self._set_results(grids, l1_ratios, scores, nonzero)
         self.estimator_ = self._estimator(self.C_, self.l1_ratio_).fit(X, y, sample_weight)
-        for name in ("coef_", "intercept_", "classes_", "n_iter_", "solver_"):
+        for name in ("coef_", "intercept_", "classes_", "n_iter_", "solver_", "feature_mean_"):
             setattr(self, name, getattr(self.estimator_, name))
+        self.path_ = logistic_path(
+            X, y, Cs=self.Cs_[self.best_index_ // grids.shape[1]], l1_ratio=self.l1_ratio_,
+            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
+            class_weight=self.class_weight, penalty_factor=self.penalty_factor,
+            standardize=self.standardize, solver=self.solver, tol=self.tol,
+            max_iter=self.max_iter,
+        )  # fmt: skip
         return self
 
     def _set_results(self, grids, l1_ratios, scores, nonzero) -> None:
