@@ -18,6 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
+from ._kernels import shifted_moments_by_columns, shifted_moments_by_rows
+
 __all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
 
 _BLOCK_ROWS = 2048
@@ -135,8 +137,8 @@ class Design:
         cached = self._moments
         if cached is not None and np.array_equal(cached[0], sample_weight):
             return cached[1], cached[2]
-        mean = self.rmatvec(sample_weight)
         if self.is_sparse:
+            mean = self.rmatvec(sample_weight)
             csr = self.X.tocsr()
             rows = np.repeat(np.arange(self.n_samples), np.diff(csr.indptr))
             weight = sample_weight[rows]
@@ -146,11 +148,15 @@ class Design:
             )
             var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
         else:
-            var = np.zeros(self.n_features)
-            for start, block in self._float64_blocks():
-                block -= mean
-                np.square(block, out=block)
-                var += sample_weight[start : start + block.shape[0]] @ block
+            shift = np.asarray(self.X[:64], dtype=np.float64).mean(axis=0)
+            m1, m2 = np.zeros(self.n_features), np.zeros(self.n_features)
+            if self.X.flags.c_contiguous:
+                shifted_moments_by_rows(self.X, sample_weight, shift, m1, m2)
+            else:
+                shifted_moments_by_columns(
+                    np.asfortranarray(self.X).T, sample_weight, shift, m1, m2
+                )
+            mean, var = shift + m1, m2 - m1 * m1
         var = np.maximum(var, 0.0)
         self._moments = (sample_weight.copy(), mean, var)
         return mean, var
