@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import validate_X
 
 __all__ = [
+    "baseline_log_odds",
     "contributions",
     "global_importance",
     "resolve_feature_names",
@@ -138,6 +139,41 @@ def contributions(model, X, baseline: ArrayLike | None = None) -> np.ndarray:
     if coef.shape[0] == 1:
         return centred * coef[0]
     return centred[:, None, :] * coef[None, :, :]
+
+
+def baseline_log_odds(model, baseline: ArrayLike | None = None) -> float | np.ndarray:
+    """The decision function at the baseline row, where every contribution is zero.
+
+    The start of a waterfall: ``baseline_log_odds(m, b) + contributions(m, X, b).sum(-1)``
+    is ``m.decision_function(X)`` (without offset).
+
+    Parameters
+    ----------
+    model : fitted LogisticRegression or LogisticRegressionCV
+        The model to explain.
+    baseline : array-like of shape (n_features,), optional
+        Reference row; ``model.feature_mean_`` by default.
+
+    Returns
+    -------
+    float or ndarray of shape (n_classes,)
+        The log-odds of the positive class (binary), or each class's linear predictor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]); y = [0, 0, 1, 1]
+    >>> model = LogisticRegression().fit(X, y)
+    >>> bool(np.isclose(baseline_log_odds(model, [1.5, 1.0]), model.intercept_[0]
+    ...      + model.coef_[0] @ [1.5, 1.0]))
+    True
+    """
+    check_is_fitted(model)
+    coef = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
+    base = _baseline(model, baseline, coef.shape[1])
+    scores = coef @ base + np.asarray(model.intercept_, dtype=np.float64)
+    return float(scores[0]) if scores.shape[0] == 1 else scores
 
 
 def _explained_class(model, X, values: np.ndarray) -> np.ndarray:
