@@ -17,6 +17,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "LogisticRegression",
         "LogisticRegressionCV",
         "SeparationWarning",
+        "TabularModel",
         "__version__",
         "logistic_path",
         "logit",
@@ -38,6 +39,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "logistica.thresholds",
         "logistica.imbalance",
         "logistica.formula",
+        "logistica.tabular",
     ],
 )
 def test_submodules_export_what_they_declare(module):

@@ -13,6 +13,7 @@ from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
 from .formula import logit
 from .inference import summarize
 from .path import logistic_path
+from .tabular import TabularModel
 
 __version__ = "0.1.0"
 
@@ -22,6 +23,7 @@ __all__ = [
     "LogisticRegression",
     "LogisticRegressionCV",
     "SeparationWarning",
+    "TabularModel",
     "__version__",
     "logistic_path",
     "logit",

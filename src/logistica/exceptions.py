@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
 
-__all__ = ["ConvergenceWarning", "InferenceWarning", "ModelFileError", "SeparationWarning"]
+__all__ = [
+    "ConvergenceWarning",
+    "InferenceWarning",
+    "ModelFileError",
+    "SeparationWarning",
+    "UnseenLevelWarning",
+]
 
 
 class ConvergenceWarning(_SklearnConvergenceWarning):
@@ -36,3 +42,11 @@ class ModelFileError(ValueError):
 
 class SeparationWarning(UserWarning):
     """The classes are (quasi-)completely separated: maximum likelihood does not exist."""
+
+
+class UnseenLevelWarning(UserWarning):
+    """Rows to score hold categorical levels unseen in training.
+
+    :class:`logistica.TabularModel` gives them all-zero one-hot columns (the
+    column's baseline contribution); the message counts them per column.
+    """
