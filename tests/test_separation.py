@@ -164,3 +164,67 @@ def test_profile_intervals_of_a_separated_ml_fit_are_not_finite(rng):
     with pytest.warns(InferenceWarning, match="firth=True"):
         bounds = res.conf_int(method="profile", cols=["x0"]).iloc[0]
     assert not np.all(np.isfinite(bounds))
+
+
+def test_complete_separation_counts_every_observation():
+    # the sparsest direction (x alone) ties the y = 0 row at zero; a shifted
+    # intercept makes both margins positive: complete, 2 of 2 predicted perfectly
+    X = np.array([[0.0], [1.0]])
+    y = np.array([0.0, 1.0])
+    report = detect_separation(_binary(X, y))
+    assert report.kind == "complete" and report.n_separated == 2
+    assert "(2 observations predicted perfectly)" in report.message()
+    X3 = np.array([[0.0], [1.0], [1.0], [3.0]])
+    y3 = np.array([0.0, 1.0, 1.0, 1.0])
+    assert detect_separation(_binary(X3, y3)).n_separated == 4
+
+
+def test_in_fit_check_certifies_complete_separation_without_any_lp(rng, monkeypatch):
+    import logistica.inference._overlap as overlap
+    import logistica.inference.separation as separation
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("the fitted coefficients certify the separation")
+
+    monkeypatch.setattr(separation, "linprog", no_lp)
+    monkeypatch.setattr(separation, "LP_MAX_ENTRIES", 10)
+    monkeypatch.setattr(overlap, "LP_MAX_ENTRIES", 10)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    with pytest.warns(SeparationWarning, match="classifies all 400 observations correctly"):
+        model = LogisticRegression(C=np.inf).fit(X, y)
+    # the certificate is a proof: the fitted scores order every pair of classes
+    scores = model.decision_function(X)
+    assert np.all((scores > 0) == (y == 1))
+
+
+def test_in_fit_check_says_when_it_was_skipped(rng, monkeypatch):
+    import logistica.inference._overlap as overlap
+    import logistica.inference.separation as separation
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("the problem is too large for the in-fit linear program")
+
+    monkeypatch.setattr(separation, "linprog", no_lp)
+    monkeypatch.setattr(separation, "LP_MAX_ENTRIES", 10)
+    monkeypatch.setattr(overlap, "LP_MAX_ENTRIES", 10)
+    monkeypatch.setattr(overlap, "certified_overlap", lambda *args: False)
+    monkeypatch.setattr(separation, "certified_overlap", lambda *args: False)
+    X = rng.normal(size=(300, 3))
+    y = (X[:, 0] + rng.logistic(size=300) > 0).astype(int)
+    with pytest.warns(SeparationWarning, match="could not verify.*detect_separation"):
+        LogisticRegression(C=np.inf).fit(X, y)
+
+
+def test_overlap_certificate_budget_follows_the_data_size():
+    from logistica.inference._overlap import overlap_certificate_affordable
+
+    rng = np.random.default_rng(0)
+    tall = _binary(rng.normal(size=(20_000, 20)), rng.integers(0, 2, 20_000))
+    assert overlap_certificate_affordable(tall)
+    import scipy.sparse as sp
+
+    wide = sp.random(2000, 3000, density=0.005, format="csr", random_state=0)
+    assert not overlap_certificate_affordable(
+        Problem(wide, rng.integers(0, 2, 2000).astype(float), BinomialLoss())
+    )

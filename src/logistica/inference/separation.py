@@ -10,21 +10,19 @@ standardised features, intercepts free), which names the features to blame;
 infeasibility proves that the estimate exists. A second program tells complete
 separation (every margin can be made positive) from quasi-complete.
 
-Given a fit, two cheaper proofs of overlap come first (this is what ``fit``
-runs, so an unpenalized fit of overlapping data stays cheap):
+Given a fit, cheaper proofs come first (:mod:`._overlap`): a fitted linear
+predictor that classifies every observation correctly proves complete
+separation, and one Newton step proves overlap (Stiemke's lemma). Then the
+program runs on the few hundred observations closest to the fitted decision
+boundary: removing observations can only create separation, never remove it,
+so an infeasible subset proves that the full data overlap. Only when all these
+fail are the full data checked.
 
-1. By Stiemke's lemma the data overlap iff some ``λ > 0`` has ``Mᵀλ = 0``,
-   where the rows of ``M`` are the margin directions above. The score of the
-   likelihood is ``Mᵀλ`` with ``λᵢₖ = wᵢ pᵢₖ > 0``; moving ``λ`` by the Newton
-   step ``δ = H⁻¹·score`` (``H`` from a row subsample is enough) cancels the
-   score, and ``λ`` stays positive when ``1 + c(zᵢₖ - Σₗ pᵢₗ zᵢₗ) > 0`` for
-   ``zᵢ = aᵢᵀδ``. Near a finite optimum ``δ`` is tiny, so this holds with a wide
-   margin: one pass over the data and a small Gram matrix prove the overlap.
-2. Otherwise the program runs on the few hundred observations closest to the
-   fitted decision boundary: removing observations can only create separation,
-   never remove it, so an infeasible subset proves that the full data overlap.
-
-Only when both fail are the full data checked.
+The check inside ``fit`` (:func:`warn_if_separated`) keeps its cost a small
+fraction of the fit's: the overlap certificate only within a work budget, the
+linear programs only up to :data:`~._overlap.LP_MAX_ENTRIES` stored entries.
+When that leaves the question open it says so in a :class:`SeparationWarning`,
+and :func:`detect_separation` (``Results.separation``) gives the full answer.
 """
 
 from __future__ import annotations
@@ -34,20 +32,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import linalg
 from scipy.optimize import linprog
 
 from ..exceptions import SeparationWarning
 from ..objective.firth import FirthProblem
-from ..objective.loss import BinomialLoss, MultinomialLoss
 from ..objective.problem import Problem
+from ._overlap import (
+    LP_MAX_ENTRIES,
+    certified_overlap,
+    lp_entries,
+    overlap_certificate_affordable,
+    separates,
+)
 
 __all__ = ["SeparationReport", "detect_separation", "warn_if_separated"]
 
 _SCREEN_ROWS = 200  # rows of the first screening LP (times 4 per retry)
-_CERTIFICATE_ROWS = 2000  # rows of the Hessian of the overlap certificate
-_CERTIFICATE_MAX_COEF = 1000  # above this, no dense Hessian (as the Newton solver's "auto")
 _TOL = 1e-9
+_ADVICE = "Use a penalty (finite C), firth=True, or drop or merge the separating features."
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,17 @@ class SeparationReport:
         margin; ``"quasi-complete"``: only some of them, the rest tie at zero.
     features : tuple of str
         Features with a non-zero coefficient in the sparsest separating
-        direction (empty when there is no separation).
+        direction (empty when there is no separation, or when it was proved
+        from the fitted coefficients without the linear program).
     direction : ndarray or None
         That direction, on the features' original scale: shape (n_features,),
         or (n_features, n_classes - 1) relative to the first class.
     n_separated : int
-        Observations predicted perfectly along ``direction``.
+        Observations that some separating direction predicts perfectly (every
+        margin of theirs positive); all of them under complete separation.
+    certificate : {"linear program", "fitted coefficients"}
+        How the answer was proved: the fitted linear predictor classifying
+        every observation correctly proves complete separation on its own.
 
     Examples
     --------
@@ -78,6 +85,7 @@ class SeparationReport:
     features: tuple[str, ...] = ()
     direction: np.ndarray | None = None
     n_separated: int = 0
+    certificate: str = "linear program"
 
     @property
     def separated(self) -> bool:
@@ -86,13 +94,22 @@ class SeparationReport:
 
     def message(self) -> str:
         """A sentence explaining the separation and what to do about it."""
+        consequence = (
+            "the maximum-likelihood estimate does not exist, so these coefficients "
+            "diverge and their standard errors are meaningless."
+        )
+        if self.certificate == "fitted coefficients":
+            return (
+                f"the classes are completely separated: the fitted linear predictor "
+                f"classifies all {self.n_separated} observations correctly, so "
+                f"{consequence} The linear program naming the fewest separating features "
+                "was skipped to keep the check cheap; model.summarize(X, y).separation "
+                f"(logistica.inference.detect_separation) runs it. {_ADVICE}"
+            )
         blame = ", ".join(self.features) if self.features else "the intercept(s)"
         return (
             f"the classes are {self.kind}ly separated by {blame} ({self.n_separated} "
-            "observations predicted perfectly): the maximum-likelihood estimate does not "
-            "exist, so these coefficients diverge and their standard errors are "
-            "meaningless. Use a penalty (finite C), firth=True, or drop or merge the "
-            "separating features."
+            f"observations predicted perfectly): {consequence} {_ADVICE}"
         )
 
 
@@ -137,15 +154,23 @@ def _sparsest_direction(M) -> np.ndarray | None:
     return direction
 
 
-def _is_complete(M) -> bool:
-    """Whether some bounded direction makes every margin strictly positive."""
-    n_var = M.shape[1]
-    # Maximise s subject to M d >= s, |d| <= 1, s <= 1.
-    A_ub = sp.hstack([-M, np.ones((M.shape[0], 1))], format="csr")
-    c = np.r_[np.zeros(n_var), -1.0]
-    bounds = [(-1.0, 1.0)] * n_var + [(None, 1.0)]
-    result = linprog(c, A_ub=A_ub, b_ub=np.zeros(M.shape[0]), bounds=bounds, method="highs")
-    return result.status == 0 and -result.fun > _TOL
+def _separable_rows(M) -> np.ndarray:
+    """Rows of ``M`` that some direction with all margins ``M d ≥ 0`` makes positive.
+
+    Two such directions add up to one that makes the union of their rows
+    positive, so the largest such set exists. One program finds it: maximise
+    ``Σ tᵢ`` over ``0 ≤ tᵢ ≤ 1`` and ``tᵢ ≤ (M d)ᵢ``; scaling ``d`` up puts
+    ``tᵢ = 1`` on every row of that set. (The sparsest direction need not be
+    positive on all of them: it ties some margins at zero.)
+    """
+    n_rows, n_var = M.shape
+    A_ub = sp.hstack([-M, sp.identity(n_rows, format="csr")], format="csr")
+    c = np.r_[np.zeros(n_var), -np.ones(n_rows)]
+    bounds = [(None, None)] * n_var + [(0.0, 1.0)] * n_rows
+    result = linprog(c, A_ub=A_ub, b_ub=np.zeros(n_rows), bounds=bounds, method="highs")
+    if result.status != 0:
+        return np.zeros(n_rows, dtype=bool)
+    return result.x[n_var:] > 0.5
 
 
 def _margins_of(problem: Problem, rows: np.ndarray):
@@ -165,44 +190,15 @@ def _check_rows(problem: Problem, rows: np.ndarray, names) -> SeparationReport:
     coef = (blocks[:, : problem.n_features] / scale).T
     size = np.abs(blocks).max()
     involved = np.flatnonzero(np.abs(blocks[:, : problem.n_features]).max(axis=0) > _TOL * size)
-    margins = M @ direction
+    separable = _separable_rows(M)
+    # an observation is predicted perfectly when all its margins can be positive
+    tied = np.bincount(observation, weights=~separable, minlength=problem.n_samples)
     return SeparationReport(
-        kind="complete" if _is_complete(M) else "quasi-complete",
+        kind="complete" if separable.all() else "quasi-complete",
         features=tuple(names[j] for j in involved),
         direction=coef[:, 0] if n_classes == 2 else coef,
-        n_separated=int(np.unique(observation[margins > _TOL * size]).size),
+        n_separated=int(np.sum(tied[rows] == 0)),
     )
-
-
-def _certified_overlap(problem: Problem, coef: np.ndarray) -> bool:
-    """Stiemke certificate of overlap from one Newton step at ``coef`` (module notes, 1).
-
-    Only the log-likelihood's score and information qualify, so other losses and
-    penalized problems get no certificate (the LP decides); neither do problems
-    too wide for a dense Hessian.
-    """
-    likelihood = isinstance(problem.loss, BinomialLoss | MultinomialLoss)
-    if problem.penalty.alpha > 0 or not likelihood or problem.n_coef > _CERTIFICATE_MAX_COEF:
-        return False
-    raw = problem.raw(coef)
-    _, residual = problem.loss.value_and_residual(raw, problem.y, problem.sample_weight)
-    grad = problem.grad_from_residual(coef, residual)
-    hessian = problem.hessian_model(max_rows=max(_CERTIFICATE_ROWS, 20 * problem.n_coef))
-    try:
-        factor = linalg.cho_factor(hessian.matrix(raw), lower=True, check_finite=False)
-    except linalg.LinAlgError:
-        return False
-    dW, db = problem.split(-linalg.cho_solve(factor, grad, check_finite=False))
-    z = hessian.design.matvec(dW) + db
-    rows = np.arange(problem.n_samples) if hessian.rows is None else hessian.rows
-    used = problem.sample_weight[rows] > 0
-    scale = 1.0 / problem.sample_weight[rows].sum()  # the subsample's weights are rescaled
-    proba = problem.loss.predict_proba(raw[rows])
-    z = np.column_stack([np.zeros_like(z), z]) if z.ndim == 1 else z
-    centred = z - np.einsum("ik,ik->i", proba, z)[:, None]
-    slack = 1.0 + scale * centred
-    slack[np.arange(rows.size), problem.y[rows].astype(np.intp)] = np.inf  # k = yᵢ: no row
-    return bool(np.all(np.isfinite(z)) and np.all(slack[used] > 0.5))
 
 
 def _boundary_order(problem: Problem, coef: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -218,10 +214,36 @@ def _boundary_order(problem: Problem, coef: np.ndarray, rows: np.ndarray) -> np.
     return rows[np.argsort(margin, kind="stable")]
 
 
+def _screened_overlap(
+    problem: Problem, coef: np.ndarray, rows: np.ndarray, max_entries: float
+) -> bool:
+    """Whether a subset of the observations nearest the boundary provably overlaps.
+
+    Subsets grow fourfold from a few hundred rows while their margin matrix
+    stays within ``max_entries`` stored entries.
+    """
+    ordered = _boundary_order(problem, coef, rows)
+    size = max(_SCREEN_ROWS, 10 * problem.n_coef)
+    while size < rows.size and lp_entries(problem, size) <= max_entries:
+        if _sparsest_direction(_margins_of(problem, np.sort(ordered[:size]))[0]) is None:
+            return True
+        size *= 4
+    return False
+
+
+def _names(problem: Problem, feature_names) -> list[str]:
+    if feature_names is None:
+        return [f"x{j}" for j in range(problem.n_features)]
+    return list(feature_names)
+
+
 def detect_separation(
     problem: Problem, feature_names=None, coef: np.ndarray | None = None
 ) -> SeparationReport:
     """Whether the data of ``problem`` are (quasi-)completely separated, and by what.
+
+    This is the full check: whatever the size of the problem, a linear program
+    decides when the cheaper proofs do not (see the module notes).
 
     Parameters
     ----------
@@ -231,8 +253,9 @@ def detect_separation(
     feature_names : sequence of str, optional
         Names of the columns of ``X``; ``x0, x1, ...`` by default.
     coef : ndarray, optional
-        A fit of ``problem``. When given, small subsets of the observations
-        nearest its decision boundary are checked first (see the module notes).
+        A fit of ``problem``. When given, an overlap certificate and small
+        subsets of the observations nearest its decision boundary are tried
+        first (see the module notes).
 
     Returns
     -------
@@ -248,29 +271,61 @@ def detect_separation(
     >>> report.kind, report.features
     ('quasi-complete', ('age',))
     """
-    names = (
-        [f"x{j}" for j in range(problem.n_features)]
-        if feature_names is None
-        else list(feature_names)
-    )
     rows = np.flatnonzero(problem.sample_weight > 0)
-    if coef is not None:
-        if _certified_overlap(problem, coef):
+    if coef is not None and not separates(problem, coef, rows):
+        if overlap_certificate_affordable(problem) and certified_overlap(problem, coef):
             return SeparationReport("none")
-        ordered = _boundary_order(problem, coef, rows)
-        size = max(_SCREEN_ROWS, 10 * problem.n_coef)
-        while size < rows.size:
-            if _sparsest_direction(_margins_of(problem, np.sort(ordered[:size]))[0]) is None:
-                return SeparationReport("none")
-            size *= 4
-    return _check_rows(problem, rows, names)
+        if _screened_overlap(problem, coef, rows, np.inf):
+            return SeparationReport("none")
+    return _check_rows(problem, rows, _names(problem, feature_names))
+
+
+def _skipped_message(problem: Problem, n_rows: int) -> str:
+    return (
+        "could not verify that the maximum-likelihood estimate exists (that the classes "
+        "are not separated): the quick certificates were inconclusive, and the exact "
+        f"linear-programming check was skipped because its margin matrix would hold "
+        f"~{lp_entries(problem, n_rows):.3g} entries (the check inside fit runs it up to "
+        f"{LP_MAX_ENTRIES:g}, to cost a small fraction of the fit). If the classes are "
+        "separated, the coefficients diverge and their standard errors are meaningless. "
+        "model.summarize(X, y).separation (logistica.inference.detect_separation) runs "
+        "the full check; a penalty (finite C) or firth=True always gives finite estimates."
+    )
+
+
+def _check_in_fit(problem: Problem, coef: np.ndarray, names) -> SeparationReport | str:
+    """The bounded check of :func:`warn_if_separated`: a report, or why it was skipped."""
+    rows = np.flatnonzero(problem.sample_weight > 0)
+    small = lp_entries(problem, rows.size) <= LP_MAX_ENTRIES
+    if separates(problem, coef, rows):
+        if small:
+            return _check_rows(problem, rows, names)
+        W, b = problem.split(coef)
+        if hasattr(problem.design, "to_original"):  # a standardized design
+            W, _ = problem.design.to_original(W, b)
+        direction = W if W.ndim == 1 else W[:, 1:] - W[:, :1]
+        return SeparationReport(
+            "complete",
+            direction=direction,
+            n_separated=rows.size,
+            certificate="fitted coefficients",
+        )
+    if overlap_certificate_affordable(problem) and certified_overlap(problem, coef):
+        return SeparationReport("none")
+    if _screened_overlap(problem, coef, rows, LP_MAX_ENTRIES):
+        return SeparationReport("none")
+    if small:
+        return _check_rows(problem, rows, names)
+    return _skipped_message(problem, rows.size)
 
 
 def warn_if_separated(problem: Problem, coef: np.ndarray, feature_names=None) -> None:
     """Emit a :class:`SeparationWarning` when an unpenalized fit's data are separated.
 
     Penalized and Firth fits have finite estimates whatever the data, so they
-    are not checked.
+    are not checked. The check's cost stays a small fraction of the fit's (see
+    the module notes); when that budget cannot settle the question, the
+    warning says so and points to :func:`detect_separation`.
 
     Examples
     --------
@@ -286,6 +341,8 @@ def warn_if_separated(problem: Problem, coef: np.ndarray, feature_names=None) ->
     """
     if problem.penalty.alpha > 0 or isinstance(problem, FirthProblem):
         return
-    report = detect_separation(problem, feature_names, coef)
-    if report.separated:
-        warnings.warn(report.message(), SeparationWarning, stacklevel=3)
+    outcome = _check_in_fit(problem, coef, _names(problem, feature_names))
+    if isinstance(outcome, str):
+        warnings.warn(outcome, SeparationWarning, stacklevel=3)
+    elif outcome.separated:
+        warnings.warn(outcome.message(), SeparationWarning, stacklevel=3)
