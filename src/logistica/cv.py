@@ -34,7 +34,23 @@ from ._validation import (
 from .estimators import LogisticRegression
 from .path import PathProblem, logistic_path
 
-__all__ = ["LogisticRegressionCV"]
+__all__ = ["LogisticRegressionCV", "one_se_index"]
+
+
+def one_se_index(mean_score: np.ndarray, sem: np.ndarray) -> int:
+    """The one-standard-error rule on a grid of increasing ``C``.
+
+    Index of the smallest ``C`` (strongest regularization) whose mean score is
+    within one standard error of the best one.
+
+    Examples
+    --------
+    >>> one_se_index(np.array([0.80, 0.88, 0.90, 0.89]), np.array([0.01, 0.01, 0.02, 0.01]))
+    1
+    """
+    best = int(np.argmax(mean_score))
+    return int(np.flatnonzero(mean_score >= mean_score[best] - sem[best])[0])
+
 
 _SELECTIONS = ("min", "1se")
 
@@ -239,7 +255,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         best = np.unravel_index(np.argmax(mean), mean.shape)
         i, j = best
         if self.selection == "1se":
-            j = int(np.flatnonzero(mean[i] >= mean[best] - sem[best])[0])
+            j = one_se_index(mean[i], sem[i])
         self.Cs_, self.l1_ratios_, self.scores_ = grids, l1_ratios, scores
         self.C_, self.l1_ratio_ = float(grids[i, j]), float(l1_ratios[i])
         self.best_index_ = int(i * grids.shape[1] + j)
