@@ -19,8 +19,10 @@ def test_top_level_all_is_sorted_and_pinned():
         "SeparationWarning",
         "TabularModel",
         "__version__",
+        "load",
         "logistic_path",
         "logit",
+        "save",
         "summarize",
     ]
     for name in logistica.__all__:
@@ -40,6 +42,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "logistica.imbalance",
         "logistica.formula",
         "logistica.tabular",
+        "logistica.io",
     ],
 )
 def test_submodules_export_what_they_declare(module):

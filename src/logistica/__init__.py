@@ -12,6 +12,7 @@ from .estimators import LogisticRegression
 from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
 from .formula import logit
 from .inference import summarize
+from .io import load, save
 from .path import logistic_path
 from .tabular import TabularModel
 
@@ -25,7 +26,9 @@ __all__ = [
     "SeparationWarning",
     "TabularModel",
     "__version__",
+    "load",
     "logistic_path",
     "logit",
+    "save",
     "summarize",
 ]

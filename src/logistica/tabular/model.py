@@ -47,7 +47,7 @@ _CALIBRATIONS = (None, "sigmoid", "isotonic", "temperature")
 
 
 def linear_part(model) -> LogisticRegression | LogisticRegressionCV:
-    """The linear model at the core of a chain of wrappers (threshold, calibration).
+    """The linear model at the core of a chain (tabular model, threshold, calibration).
 
     Fitted wrappers are unwrapped through their fitted part (``estimator_``,
     ``model_``), unfitted ones through their parameter.
@@ -65,6 +65,8 @@ def linear_part(model) -> LogisticRegression | LogisticRegressionCV:
             model = getattr(model, "model_", model.model)
         elif isinstance(model, FrozenEstimator):
             model = model.estimator
+        elif isinstance(model, TabularModel):
+            model = model.model_
         else:
             raise ValueError(f"no logistic regression inside {type(model).__name__}")
     return model
