@@ -141,7 +141,7 @@ def _evaluate(view: ModelView, y: np.ndarray, proba: np.ndarray, names, n_boot: 
 def _model_figures(figs: _Figures, plots, view, results, X_test, data: dict) -> None:
     from sklearn.utils import _safe_indexing
 
-    linear = view.linear
+    linear = view.explainable
     figs.add("coefficients", charts.coefficient_figure, plots, linear, data["coefficients"],
              results)  # fmt: skip
     figs.add("importance", charts.importance_figure, data["explanations"])

@@ -86,7 +86,7 @@ def coefficient_section(view, results: Results | None, X_train, X_test) -> dict:
         ``vif_source`` and ``separation`` (kind and features, or None).
     """
     linear = view.linear
-    names = resolve_feature_names(linear)
+    names = resolve_feature_names(view.explainable)
     binary = len(linear.classes_) == 2
     valid = results is not None and results.method != "penalized"
     if valid:
@@ -147,7 +147,7 @@ def explanation_section(view, X_test, proba: np.ndarray, n_top: int = 10) -> dic
         (what contributions are relative to) and ``examples`` (one per example row:
         ``label``, ``row``, ``probability`` and ``contributions``).
     """
-    linear = view.linear
+    linear = view.explainable
     importance = global_importance(linear, X_test).head(n_top)
     rows = example_rows(proba, view.threshold)
     positions = list(rows.values())

@@ -56,6 +56,11 @@ class ModelView:
     cv: LogisticRegressionCV | None = None
     calibration: str | None = None
 
+    @property
+    def explainable(self):
+        """The model to explain and plot: the CV model (it keeps feature names) or ``linear``."""
+        return self.cv if self.cv is not None else self.linear
+
 
 def _tuning_rule(result: ThresholdResult, constraint=None) -> str:
     rule = f"maximises {result.objective}" if result.objective != "cost" else "minimises cost"
