@@ -5,7 +5,10 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv install install-test demo test bench lint format clean
+.PHONY: venv install install-test browser demo test bench lint format clean
+
+# Debian's chromium + chromedriver for the report's browser tests (tests/test_report_browser.py)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +22,15 @@ install: $(PY)
 install-test: $(PY)
 	$(PIP) install --quiet -e ".[test]"
 
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
+
 demo: install
 	$(PY) -m logistica.demo --output demo-report.html
 
-test: install-test
+test: install-test browser
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --doctest-modules tests src/logistica
 
 bench: $(PY)
