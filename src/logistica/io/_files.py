@@ -46,6 +46,7 @@ def write_atomic(document: dict, path: str | os.PathLike) -> None:
         delete=False,
     )  # fmt: skip
     try:
+        os.chmod(handle.name, _file_mode(target))
         with handle:
             json.dump(document, handle, indent=1, ensure_ascii=False, allow_nan=False)
             handle.write("\n")
@@ -65,6 +66,16 @@ def write_atomic(document: dict, path: str | os.PathLike) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _file_mode(target: Path) -> int:
+    """The existing file's permissions, or what a plain ``open`` would give a new one."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _refuse_constant(name: str):
