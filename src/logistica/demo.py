@@ -2,7 +2,8 @@
 
 Fits a held-out split with each registered solver (and ``"auto"``), prints
 accuracy, log-loss, iterations, convergence and time as a table, and writes
-the same table as a small self-contained HTML page.
+the model report of the standardized fit (:func:`logistica.report.build`) as
+one self-contained HTML page.
 
 Run it with ``python -m logistica.demo [--output demo-report.html]``.
 """
@@ -10,7 +11,6 @@ Run it with ``python -m logistica.demo [--output demo-report.html]``.
 from __future__ import annotations
 
 import argparse
-import html
 import time
 import warnings
 from pathlib import Path
@@ -27,7 +27,7 @@ from . import solvers
 from .datasets import load_breast_cancer
 from .estimators import LogisticRegression
 
-__all__ = ["main", "run_demo"]
+__all__ = ["main", "run_demo", "write_report"]
 
 
 def run_demo(C: float = 1.0, random_state: int = 0) -> pd.DataFrame:
@@ -111,18 +111,38 @@ def _print_table(table: pd.DataFrame, console: Console) -> None:
         console.print(f"skipped {name}: {reason}")
 
 
-def _write_html(table: pd.DataFrame, path: Path) -> None:
-    body = table.to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
-    path.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape('logistica demo')}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}</style>"
-        "</head><body><h1>logistica demo</h1>"
-        "<p>Breast-cancer data (bundled with scikit-learn), standardized, C = 1, "
-        "evaluated on a stratified 25% test split.</p>"
-        f"{body}</body></html>",
-        encoding="utf-8",
+def write_report(path: Path, C: float = 1.0, random_state: int = 0) -> Path:
+    """Write the HTML model report of a standardized fit on the same split.
+
+    Parameters
+    ----------
+    path : Path
+        The HTML file to write.
+    C : float, default=1.0
+        Inverse regularisation strength.
+    random_state : int, default=0
+        Seed of the train/test split.
+
+    Returns
+    -------
+    Path
+        The written report.
+    """
+    from . import report
+
+    X, y = load_breast_cancer()
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=random_state
+    )
+    model = LogisticRegression(C=C, standardize=True).fit(X_train, y_train)
+    return report.build(
+        model,
+        X_test,
+        y_test,
+        path,
+        X_train=X_train,
+        y_train=y_train,
+        title="Breast cancer: malignant vs benign (logistica demo)",
     )
 
 
@@ -135,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     table = run_demo(C=args.C)
     console = Console()
     _print_table(table, console)
-    _write_html(table, args.output)
-    console.print(f"report written to [bold]{args.output}[/bold]")
+    path = write_report(args.output, C=args.C)
+    console.print(f"report written to [bold]{path.resolve()}[/bold]")
     return 0
 
 
