@@ -86,7 +86,7 @@ def _mutate(document, data) -> dict:
             parent[key] = [current] if data.draw(st.booleans()) else {"value": current}
         elif kind == "duplicate_list" and isinstance(current, list):
             current.extend(current[:2])
-        elif isinstance(current, int | float) and not isinstance(current, bool):
+        elif isinstance(current, float):
             parent[key] = current * (1 + data.draw(st.floats(-1e-3, 1e-3)))
     return document
 

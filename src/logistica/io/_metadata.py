@@ -161,7 +161,7 @@ def _read_inputs(model, node, where: str):
     if kind == "array":
         linear = linear_part(model)
         data = decode_array(node.get("data"), f"{where}.data",
-                            shape=(None, linear.n_features_in_))  # fmt: skip
+                            shape=(None, linear.n_features_in_), finite=True)  # fmt: skip
         names = getattr(linear, "feature_names_in_", None)
         return data if names is None else pd.DataFrame(data, columns=list(names))
     if kind != "table" or not isinstance(model, TabularModel):
