@@ -41,7 +41,14 @@ from ..exceptions import InferenceWarning
 from ..objective.firth import row_quadratic_forms
 from ._model import FittedLikelihood
 
-__all__ = ["COV_TYPES", "covariance", "fisher_information", "invert_information"]
+__all__ = [
+    "COV_TYPES",
+    "SINGULAR_RTOL",
+    "covariance",
+    "fisher_information",
+    "invert_information",
+    "parameter_names",
+]
 
 #: The covariance types :func:`covariance` accepts.
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
@@ -100,11 +107,64 @@ def fisher_information(fit: FittedLikelihood, raw: np.ndarray | None = None) -> 
     return _weighted_gram(fit, problem.loss.gram_weights(state)) * problem.total_weight
 
 
-def invert_information(information: np.ndarray) -> np.ndarray:
-    """Inverse of a symmetric positive-definite information matrix.
+#: An eigenvalue of the unit-diagonal information below this fraction of the largest
+#: counts as zero: far above the rounding noise of the Gram sums (an exactly
+#: duplicated column gives ~1e-16), far below what real, if ill-conditioned, data
+#: give (a column with mean 2000 and SD 1 against the intercept: ~2.5e-7).
+SINGULAR_RTOL = 1e-11
+#: Null-space loading above which a parameter is named as collinear.
+_LOADING = 1e-6
 
-    Falls back to the pseudo-inverse, with an :class:`InferenceWarning`, when the
-    matrix is singular (collinear features, or separation).
+
+def _unit_diagonal(information: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``D⁻½ I D⁻½`` and ``D⁻½`` for ``D = diag(I)``: the information free of column units.
+
+    Parameters without information (zero diagonal) keep a zero row and column.
+    """
+    diagonal = np.diag(information).copy()
+    usable = np.isfinite(diagonal) & (diagonal > 0)
+    inv_root = np.where(usable, 1.0 / np.sqrt(np.where(usable, diagonal, 1.0)), 0.0)
+    return information * inv_root[:, None] * inv_root[None, :], inv_root
+
+
+def _cholesky_inverse(scaled: np.ndarray) -> np.ndarray | None:
+    """``scaled⁻¹`` when the factorisation succeeds and is clearly well-conditioned."""
+    factor, status = linalg.lapack.dpotrf(scaled, lower=1, clean=1)
+    if status != 0:
+        return None
+    one_norm = float(np.max(np.sum(np.abs(scaled), axis=0)))
+    rcond, status = linalg.lapack.dpocon(factor, one_norm, uplo="L")
+    # the 1-norm estimate may be off by a factor ~ k from the eigenvalue ratio
+    if status != 0 or not rcond > 100 * scaled.shape[0] * SINGULAR_RTOL:
+        return None
+    # I⁻¹ = L⁻ᵀL⁻¹ via LAPACK's triangular inverse: SciPy's cho_solve with many
+    # right-hand sides is orders of magnitude slower under threaded OpenBLAS.
+    inverse_factor, status = linalg.lapack.dtrtri(factor, lower=1)
+    inverse = inverse_factor.T @ inverse_factor
+    return inverse if status == 0 and np.all(np.isfinite(inverse)) else None
+
+
+def invert_information(information: np.ndarray, names=None) -> np.ndarray:
+    """Inverse of a symmetric positive-definite information matrix, rank checked.
+
+    The check is on the information scaled to a unit diagonal, so the units of
+    the columns do not matter: it is singular when its smallest eigenvalue is
+    below :data:`SINGULAR_RTOL` times its largest. A Cholesky factorisation with
+    a clearly good condition estimate settles most cases; otherwise the
+    eigenvalues decide. A singular information (collinear columns, or
+    separation) is inverted by the pseudo-inverse of the scaled matrix, with an
+    :class:`InferenceWarning` naming the parameters in its null space.
+
+    Parameters
+    ----------
+    information : ndarray of shape (k, k)
+        The Fisher information.
+    names : sequence of str, optional
+        One name per parameter, for the warning; ``p0, p1, ...`` by default.
+
+    Returns
+    -------
+    ndarray of shape (k, k)
 
     Examples
     --------
@@ -113,23 +173,38 @@ def invert_information(information: np.ndarray) -> np.ndarray:
     array([[0.25, 0.  ],
            [0.  , 2.  ]])
     """
-    try:
-        factor = np.linalg.cholesky(information)
-        # I⁻¹ = L⁻ᵀL⁻¹ via LAPACK's triangular inverse: SciPy's cho_solve with many
-        # right-hand sides is orders of magnitude slower under threaded OpenBLAS.
-        inverse_factor, status = linalg.lapack.dtrtri(factor, lower=1)
-        inverse = inverse_factor.T @ inverse_factor
-        if status == 0 and np.all(np.isfinite(inverse)):
-            return inverse
-    except np.linalg.LinAlgError:
-        pass
+    scaled, inv_root = _unit_diagonal(information)
+    inverse = _cholesky_inverse(scaled) if np.all(inv_root > 0) else None
+    if inverse is None:
+        eigval, eigvec = linalg.eigh(scaled)
+        kept = eigval > SINGULAR_RTOL * max(eigval[-1], 0.0)
+        if kept.all():
+            inverse = (eigvec / eigval) @ eigvec.T
+        else:
+            inverse = (eigvec[:, kept] / eigval[kept]) @ eigvec[:, kept].T
+            _warn_singular(eigvec[:, ~kept], int(kept.sum()), names)
+    return inverse * inv_root[:, None] * inv_root[None, :]
+
+
+def _warn_singular(null_space: np.ndarray, rank: int, names) -> None:
+    k = null_space.shape[0]
+    names = [f"p{j}" for j in range(k)] if names is None else [str(n) for n in names]
+    loading = np.sqrt(np.sum(null_space**2, axis=1))
+    involved = list(dict.fromkeys(names[j] for j in np.flatnonzero(loading > _LOADING)))
     warnings.warn(
-        "the Fisher information is singular (collinear features, or separated classes); "
-        "standard errors use its pseudo-inverse and are not reliable",
+        f"the Fisher information is singular (rank {rank} of {k}): {', '.join(involved)} "
+        "are not identified: collinear columns (a duplicated column, or one that is a "
+        "linear combination of others and the intercept), or separated classes. Standard "
+        "errors use the pseudo-inverse and are not reliable for them; drop one of the "
+        "collinear columns.",
         InferenceWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
-    return linalg.pinvh(information)
+
+
+def parameter_names(fit: FittedLikelihood) -> list[str]:
+    """One name per parameter: its feature (or ``"intercept"``), whatever the class."""
+    return [str(label[-1] if isinstance(label, tuple) else label) for label in fit.labels]
 
 
 def _score_residuals(fit: FittedLikelihood, raw: np.ndarray) -> np.ndarray:
@@ -243,7 +318,7 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
     check_cov_type(cov_type, groups, fit)
     raw = fit.problem.raw(fit.coef)
     information = fisher_information(fit, raw)
-    bread = invert_information(information)
+    bread = invert_information(information, parameter_names(fit))
     if cov_type == "nonrobust":
         return bread
     n, k = fit.nobs, fit.n_params

@@ -28,7 +28,7 @@ from scipy.optimize import brentq
 from ..exceptions import InferenceWarning
 from ..solvers.firth import fisher_scoring
 from ._model import FittedLikelihood
-from .covariance import fisher_information, invert_information
+from .covariance import fisher_information, invert_information, parameter_names
 from .separation import detect_separation
 
 __all__ = ["profile_conf_int", "refit"]
@@ -212,7 +212,7 @@ def profile_conf_int(
         )
     loglik, best = refit(fit, np.zeros(fit.n_params, dtype=bool), fit.coef)
     information = fisher_information(fit, fit.problem.raw(best))
-    covariance = invert_information(information)
+    covariance = invert_information(information, parameter_names(fit))
     information /= fit.nobs
     quantile = stats.chi2.ppf(1 - alpha, 1)
     intervals = np.empty((positions.size, 2))
