@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from .._validation import check_class_weight, check_offset, check_sample_weight, validate_X
 from ..objective import Problem, make_loss
 from ..objective.firth import FirthProblem
+from ._score import check_score_vanishes
 
 __all__ = ["FittedLikelihood", "from_estimator"]
 
@@ -158,13 +159,16 @@ def _encode(classes: np.ndarray, y, n_samples: int) -> np.ndarray:
 def from_estimator(model, X, y, sample_weight=None, offset=None) -> FittedLikelihood:
     """Rebuild the likelihood of a fitted ``LogisticRegression`` on ``(X, y)``.
 
-    Class weights are folded into the weights exactly as ``fit`` does.
+    Class weights are folded into the weights exactly as ``fit`` does. The
+    score of the fitted objective must vanish on these data (see
+    :mod:`._score`): other data than the training data are refused.
 
     Raises
     ------
     ValueError
         For one-vs-rest models with more than two classes, non-likelihood losses,
-        and data that do not match the model.
+        and data that do not match the model (names, shapes, labels, or data on
+        which the estimate is not the fit's optimum).
     """
     check_is_fitted(model)
     if getattr(model, "loss", "log") != "log":
@@ -186,6 +190,9 @@ def from_estimator(model, X, y, sample_weight=None, offset=None) -> FittedLikeli
     weights = check_sample_weight(sample_weight, n)
     weights = weights * check_class_weight(model.class_weight, classes, classes[codes], weights)
     offset = check_offset(offset, n, len(classes) if len(classes) > 2 else 1)
+    if hasattr(model, "_problems"):  # the problems fit solved, rebuilt on these data
+        fitted = model._problems(X, codes, len(classes), weights, offset)
+        check_score_vanishes(model, fitted, model._packed_coefs())
     targets = codes if len(classes) > 2 else codes.astype(np.float64)
     kind = FirthProblem if getattr(model, "firth", False) else Problem
     problem = kind(X, targets, make_loss(len(classes)), None, weights, offset, model.fit_intercept)
