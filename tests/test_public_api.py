@@ -19,6 +19,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "SeparationWarning",
         "TabularModel",
         "__version__",
+        "export_onnx",
         "load",
         "logistic_path",
         "logit",

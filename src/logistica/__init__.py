@@ -12,7 +12,7 @@ from .estimators import LogisticRegression
 from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
 from .formula import logit
 from .inference import summarize
-from .io import load, save
+from .io import export_onnx, load, save
 from .path import logistic_path
 from .tabular import TabularModel
 
@@ -26,6 +26,7 @@ __all__ = [
     "SeparationWarning",
     "TabularModel",
     "__version__",
+    "export_onnx",
     "load",
     "logistic_path",
     "logit",

@@ -39,6 +39,7 @@ from ..exceptions import ModelFileError
 from ._files import checksum, model_schema, parse, validate_schema, write_atomic
 from ._metadata import check_golden, covariance_node, golden_node, training_node
 from ._models import MODEL_TYPES, model_from_node, model_to_node
+from .onnx import export_onnx
 
 __all__ = [
     "FORMAT",
@@ -46,6 +47,7 @@ __all__ = [
     "MODEL_TYPES",
     "ModelFile",
     "ModelFileError",
+    "export_onnx",
     "load",
     "load_file",
     "model_schema",
