@@ -20,11 +20,11 @@ Overlap, from one Newton step (Stiemke's lemma)
     margin: one pass over the data and a small Gram matrix prove the overlap.
 
 Work is counted in multiply-adds. One pass over the data costs ``nnz(X)·K``
-and every solver makes several; on dense data "auto" picks Newton's method,
-whose every iteration forms the full Gram matrix ``n·d²``. So the in-fit check
-may spend ``max(MIN_WORK, PASSES · pass, n·d²·K(K+1)/2 on dense data)`` on the
-overlap certificate: at most about one Newton iteration, or a few passes. (A
-first-order solver chosen by hand on wide dense data can therefore see the
+and every solver makes several; when "auto" picks Newton's method (dense data,
+not too many coefficients) every iteration forms the full Gram matrix
+``n·d²``. So the in-fit check may spend ``max(MIN_WORK, PASSES · pass, one
+Newton iteration when "auto" is Newton)`` on the overlap certificate. (A
+first-order solver chosen by hand where "auto" is Newton can therefore see the
 check cost about one Newton iteration.) The linear program gets at most
 :data:`LP_MAX_ENTRIES` stored entries.
 """
@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import linalg
 
+from .. import solvers
 from ..objective.loss import BinomialLoss, MultinomialLoss
 from ..objective.problem import Problem
 
@@ -87,7 +88,8 @@ def overlap_certificate_affordable(problem: Problem) -> bool:
     cholesky = problem.n_coef**3 / 3
     work = _certificate_rows(problem) * per_row + cholesky + one_pass
     full_gram = problem.n_samples * per_row
-    newton_iteration = 0.0 if problem.design.is_sparse else full_gram + cholesky + one_pass
+    newton = not problem.design.is_sparse and solvers.choose(problem) == "newton"
+    newton_iteration = full_gram + cholesky + one_pass if newton else 0.0
     return work <= max(MIN_WORK, PASSES * one_pass, newton_iteration)
 
 
