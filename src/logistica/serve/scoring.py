@@ -1,0 +1,130 @@
+"""Score validated tables: labels, class probabilities, margins, decisions, explanations.
+
+:class:`Scorer` runs the model's chain once per batch on the design the model
+builds from the table, and returns plain arrays; :func:`records` turns them into
+the JSON rows of ``POST /predict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..explain import top_contributions
+from ..tabular import TabularModel, linear_part
+from ..thresholds import ThresholdClassifier
+
+__all__ = ["DEFAULT_OUTPUTS", "OUTPUTS", "Scored", "Scorer", "records"]
+
+#: What a client can ask for, per request.
+OUTPUTS = ("label", "proba", "margin", "decision")
+#: What it gets when it does not say.
+DEFAULT_OUTPUTS = ("label", "proba", "decision")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One batch's results (arrays aligned with the rows).
+
+    Attributes
+    ----------
+    label : ndarray
+        The most probable class.
+    proba : ndarray of shape (n_rows, n_classes)
+    decision : ndarray
+        The model's decision (tuned threshold or cost matrix; else the label).
+    margin : ndarray or None
+        Linear predictor: (n_rows,) for binary models, (n_rows, n_classes) else.
+    explanation : list or None
+        Per row, ``(column, contribution)`` pairs, largest first.
+    """
+
+    label: np.ndarray
+    proba: np.ndarray
+    decision: np.ndarray
+    margin: np.ndarray | None = None
+    explanation: list | None = None
+
+
+class Scorer:
+    """Score tables with a fitted model (a ``TabularModel`` or any served chain).
+
+    Parameters
+    ----------
+    model : fitted estimator
+        The model of a model file.
+    """
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.tabular = isinstance(model, TabularModel)
+        self.chain = model.model_ if self.tabular else model
+        self.linear = linear_part(model)
+        self.classes = np.asarray(model.classes_)
+        self._named = getattr(self.linear, "feature_names_in_", None) is not None
+
+    def design(self, frame: pd.DataFrame):
+        """What the chain takes: the tabular design, or the numeric columns."""
+        if self.tabular:
+            return self.model._design(frame, warn=False)  # unseen levels: counted by the service
+        return frame if self._named else frame.to_numpy(dtype=np.float64)
+
+    def score(self, frame: pd.DataFrame, outputs=DEFAULT_OUTPUTS, explain: int = 0) -> Scored:
+        """Probabilities, labels and decisions, plus margins and explanations on request.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Validated rows, one column per input column.
+        outputs : sequence of str
+            Among :data:`OUTPUTS` (``margin`` is computed only when asked for).
+        explain : int, default=0
+            Number of largest contributions per row (0: none).
+        """
+        design = self.design(frame)
+        proba = self.chain.predict_proba(design)
+        label = self.classes[proba.argmax(axis=1)]
+        decision = self.chain.predict(design)
+        margin = self.linear.decision_function(design) if "margin" in outputs else None
+        explanation = None
+        if explain:
+            if self.tabular:
+                explanation = self.model.explain(frame, explain)
+            else:
+                names = [str(c) for c in frame.columns]
+                explanation = top_contributions(self.linear, design, explain, feature_names=names)
+        return Scored(label, proba, decision, margin, explanation)
+
+    def decision_rule(self) -> dict:
+        """The decision rule: threshold or cost matrix (``None`` when the label decides)."""
+        rule = self.chain  # a threshold or cost matrix wraps the whole chain
+        if not isinstance(rule, ThresholdClassifier):
+            return {"threshold": None, "cost_matrix": None}
+        cost = rule.cost_matrix
+        return {
+            "threshold": None if rule.threshold_ is None else float(rule.threshold_),
+            "cost_matrix": None if cost is None else np.asarray(cost, dtype=float).tolist(),
+        }
+
+
+def records(scored: Scored, outputs, classes: np.ndarray) -> list[dict]:
+    """The JSON rows of ``POST /predict``: only the requested outputs, plus explanations."""
+    keys = [str(c) for c in classes.tolist()]
+    columns: dict[str, list] = {}
+    if "label" in outputs:
+        columns["label"] = scored.label.tolist()
+    if "proba" in outputs:
+        columns["proba"] = [dict(zip(keys, row, strict=True)) for row in scored.proba.tolist()]
+    if "margin" in outputs and scored.margin is not None:
+        columns["margin"] = scored.margin.tolist()
+    if "decision" in outputs:
+        columns["decision"] = scored.decision.tolist()
+    if scored.explanation is not None:
+        columns["explanation"] = [
+            [{"column": name, "contribution": value} for name, value in row]
+            for row in scored.explanation
+        ]
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]

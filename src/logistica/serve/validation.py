@@ -1,0 +1,236 @@
+"""Request bodies checked against the model's columns: pydantic types built from the schema.
+
+:class:`RowValidator` builds, from an :class:`~logistica.serve.spec.InputSpec`,
+a pydantic ``TypedDict`` per row (strict types, no extra keys, finite numbers,
+the allowed levels of categorical columns whose policy refuses unseen ones)
+and validates raw JSON bodies in one pass (``validate_json``). Every defect
+becomes a :class:`RequestError` (a 4xx) whose message names the row and column.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import ConfigDict, Field, FiniteFloat, StrictStr, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
+
+from .spec import OUT_OF_RANGE_Z, Column, InputSpec
+
+__all__ = ["MAX_ERRORS", "RequestError", "RowValidator", "describe_errors"]
+
+#: At most this many problems are listed in one error response.
+MAX_ERRORS = 20
+
+
+class RequestError(Exception):
+    """A client error: HTTP status, a message and the problems found (row, column, message).
+
+    Parameters
+    ----------
+    status : int
+        400 (malformed JSON), 401, 404, 413 (too large) or 422 (invalid content).
+    message : str
+        One-line summary naming the first problem.
+    problems : list of dict, optional
+        ``{"row", "column", "message"}`` per problem (at most :data:`MAX_ERRORS`).
+    """
+
+    def __init__(self, status: int, message: str, problems: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.problems = problems or []
+
+
+def _field_type(column: Column):
+    if column.kind == "numeric":
+        base: Any = FiniteFloat
+    elif column.kind == "boolean":
+        base = bool
+    elif column.unseen == "error" and column.levels:
+        base = Literal[column.levels]
+    else:
+        base = StrictStr
+    kind = base | None if column.nullable else base
+    description = f"{column.kind} column" + (", null: missing" if column.nullable else "")
+    if column.kind == "categorical":
+        description += f"; {len(column.levels or ())} training levels"
+        if column.unseen == "zero":
+            description += ", unseen levels are scored as the baseline and counted"
+    return Annotated[kind, Field(description=description, examples=[column.example()])]
+
+
+def row_type(spec: InputSpec) -> type:
+    """A pydantic-validated ``TypedDict`` for one record of ``spec``'s columns."""
+    fields = {column.name: _field_type(column) for column in spec.columns}
+    row = TypedDict("Record", fields)  # type: ignore[misc]
+    row.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[attr-defined]
+    return row
+
+
+class _Columnar(TypedDict):
+    columns: list[StrictStr]
+    data: list[list[Any]]
+
+
+_Columnar.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[attr-defined]
+
+
+def _problem(error: dict, offset: int = 0) -> dict:
+    loc = error.get("loc", ())
+    row = loc[0] + offset if loc and isinstance(loc[0], int) else None
+    column = loc[1] if len(loc) > 1 and isinstance(loc[1], str) else None
+    kind = error.get("type")
+    if kind == "missing":
+        message = f"missing column {column!r}"
+    elif kind == "extra_forbidden":
+        message = f"unexpected column {column!r}"
+    elif kind == "dict_type":
+        message = "a record must be a JSON object of column: value"
+    else:
+        shown = repr(error.get("input"))[:60]
+        message = f"{error.get('msg', 'invalid value')} (got {shown})"
+    where = " ".join(part for part in (
+        f"row {row}" if row is not None else "",
+        f"column {column!r}" if column is not None else "",
+    ) if part)  # fmt: skip
+    return {"row": row, "column": column, "message": f"{where}: {message}" if where else message}
+
+
+def describe_errors(error: ValidationError, offset: int = 0) -> RequestError:
+    """A 422 :class:`RequestError` listing a pydantic error's problems by row and column."""
+    problems = [_problem(e, offset) for e in error.errors()[:MAX_ERRORS]]
+    total = error.error_count()
+    more = f" (and {total - 1} more problem(s))" if total > 1 else ""
+    return RequestError(422, problems[0]["message"] + more, problems)
+
+
+class RowValidator:
+    """Validate bodies against a model's input columns and turn them into a table.
+
+    Parameters
+    ----------
+    spec : InputSpec
+        The model's input columns.
+    max_batch : int
+        Largest number of rows per request (more: 413).
+    """
+
+    def __init__(self, spec: InputSpec, max_batch: int) -> None:
+        self.spec = spec
+        self.max_batch = max_batch
+        self.row = row_type(spec)
+        self.records = TypeAdapter(list[self.row])
+        self.columnar = TypeAdapter(_Columnar)
+        self._known = {
+            c.name: set(c.levels or ()) | ({None} if c.missing_level else set())
+            for c in spec.columns
+            if c.kind == "categorical"
+        }
+
+    # -- parsing --------------------------------------------------------------------
+    def parse(self, raw: bytes) -> list[dict]:
+        """Records from a JSON body: ``[{column: value}, ...]`` or ``{"columns", "data"}``."""
+        start = raw.lstrip()[:1]
+        if start == b"{":
+            return self._from_columnar(raw)
+        if start != b"[":
+            self._check_json(raw)
+            raise RequestError(422, "the body must be a JSON array of records or an object "
+                                '{"columns": [...], "data": [[...], ...]}')  # fmt: skip
+        try:
+            rows = self.records.validate_json(raw)
+        except ValidationError as error:
+            raise self._translate(error) from None
+        return self._sized(rows)
+
+    def validate_rows(self, rows: list) -> list[dict]:
+        """Validate already-decoded records (the Open Inference Protocol path)."""
+        try:
+            return self.records.validate_python(self._sized(rows))
+        except ValidationError as error:
+            raise describe_errors(error) from None
+
+    def _check_json(self, raw: bytes) -> None:
+        try:
+            TypeAdapter(Any).validate_json(raw)
+        except ValidationError as error:
+            raise self._translate(error) from None
+
+    def _translate(self, error: ValidationError) -> RequestError:
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            return RequestError(400, f"malformed JSON: {first['msg']}")
+        return describe_errors(error)
+
+    def _sized(self, rows: list) -> list:
+        if len(rows) > self.max_batch:
+            raise RequestError(413, f"batch of {len(rows)} rows exceeds max_batch={self.max_batch}")
+        if not rows:
+            raise RequestError(422, "the batch has no rows")
+        return rows
+
+    def _from_columnar(self, raw: bytes) -> list[dict]:
+        try:
+            body = self.columnar.validate_json(raw)
+        except ValidationError as error:
+            raise self._translate(error) from None
+        columns, data = body["columns"], self._sized(body["data"])
+        names = set(self.spec.names)
+        seen = set()
+        for column in columns:
+            if column in seen:
+                raise RequestError(422, f"column {column!r} is given twice")
+            seen.add(column)
+        missing = [c for c in self.spec.names if c not in seen]
+        extra = [c for c in columns if c not in names]
+        if missing or extra:
+            problems = [{"row": None, "column": c, "message": f"missing column {c!r}"}
+                        for c in missing]  # fmt: skip
+            problems += [{"row": None, "column": c, "message": f"unexpected column {c!r}"}
+                         for c in extra]  # fmt: skip
+            raise RequestError(422, problems[0]["message"], problems[:MAX_ERRORS])
+        width = len(columns)
+        for i, values in enumerate(data):
+            if len(values) != width:
+                raise RequestError(422, f"row {i}: {len(values)} values for {width} columns")
+        try:
+            return self.records.validate_python([dict(zip(columns, v, strict=True)) for v in data])
+        except ValidationError as error:
+            raise describe_errors(error) from None
+
+    # -- tables and monitoring ----------------------------------------------------------
+    def frame(self, rows: list[dict]) -> pd.DataFrame:
+        """The validated rows as a table: float columns for numbers, object columns else."""
+        data = {}
+        for column in self.spec.columns:
+            values = [row[column.name] for row in rows]
+            if column.kind == "numeric":
+                data[column.name] = np.array(values, dtype=np.float64)
+            else:
+                data[column.name] = pd.Series(values, dtype=object)
+        return pd.DataFrame(data)
+
+    def unseen_levels(self, rows: list[dict]) -> dict[str, int]:
+        """Rows per categorical column whose value training never saw (scored as baseline)."""
+        counts = {}
+        for name, known in self._known.items():
+            count = sum(1 for row in rows if row[name] not in known)
+            if count:
+                counts[name] = count
+        return counts
+
+    def out_of_range(self, frame: pd.DataFrame) -> dict[str, int]:
+        """Values per numeric column more than ``OUT_OF_RANGE_Z`` training SDs from the mean."""
+        counts = {}
+        for column in self.spec.columns:
+            if column.mean is None:
+                continue
+            values = frame[column.name].to_numpy()
+            with np.errstate(invalid="ignore"):
+                count = int((np.abs(values - column.mean) > OUT_OF_RANGE_Z * column.scale).sum())
+            if count:
+                counts[column.name] = count
+        return counts
