@@ -7,7 +7,9 @@ that reproduces a fitted model's ``predict_proba`` and ``predict``:
   standardized fits too: standardization is folded into ``coef_``) and
   ``LogisticRegressionCV`` (its refitted model);
 - ``CalibratedModel`` with ``"sigmoid"`` or ``"temperature"`` calibration
-  (``"isotonic"`` is refused with a ``ValueError``);
+  (``"isotonic"`` is refused with a ``ValueError``); cross-fitting keeps one
+  map learnt from out-of-fold scores (nothing is averaged), so it is exported
+  exactly;
 - ``ThresholdClassifier``: the tuned or fixed threshold (binary), or the
   least-expected-cost decision of a cost matrix (multiclass);
 - ``FrozenEstimator`` around any of these;
