@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..objective.problem import Problem
-from . import cd, firth, gd, lbfgs, newton, trust_ncg  # noqa: F401 - importing registers the solvers
+from . import cd, firth, gd, lbfgs, newton, sgd, trust_ncg  # noqa: F401 - importing registers the solvers
 from ._registry import available, choose, get, register
 from .base import Solution, Solver
 
