@@ -56,7 +56,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     solver : str, default="auto"
         ``"newton"``, ``"lbfgs"``, ``"cd"`` (proximal Newton / coordinate descent,
         the one for L1 and elastic-net), ``"trust-ncg"`` (sparse or wide L2),
-        ``"gd"`` or any registered solver, or ``"auto"`` to pick one from the
+        ``"gd"``, ``"sgd"`` (mini-batch SGD or Adam, epochs as iterations; see
+        :meth:`partial_fit`) or any registered solver, or ``"auto"`` to pick one from the
         problem's shape (see ``solver_``).
     multi_class : {"multinomial", "ovr"}, default="multinomial"
         For more than two classes: one softmax model, or one binary model per class.
@@ -325,6 +326,49 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         for problem, solution in zip(problems, solutions, strict=True):
             warn_if_separated(problem, solution.coef, getattr(self, "feature_names_in_", None))
         return self
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None) -> LogisticRegression:
+        """One pass of mini-batch SGD over ``(X, y)``, continuing from the previous calls.
+
+        The optimiser's state (iterate, step counter and schedule position,
+        moments, averaged iterate, random generator) is kept between calls, so
+        a stream of calls over the same batches with the same ``random_state``
+        gives the same coefficients as ``fit`` with ``solver="sgd"``. Options come
+        from ``solver_options`` when ``solver="sgd"``. The objective is
+        scikit-learn's on all the samples seen so far (the penalty is divided by
+        their running total weight). After a ``fit``, it continues from the
+        fitted coefficients (with a fresh schedule).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            A batch of rows (no per-batch standardization: scale the stream beforehand).
+        y : array-like of shape (n_samples,)
+            Their labels, all among ``classes``.
+        classes : array-like, optional
+            Every label of the stream; required on the first call.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights per sample.
+
+        Returns
+        -------
+        self : LogisticRegression
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> rng = np.random.default_rng(0); X = rng.standard_normal((300, 2))
+        >>> y = (X[:, 0] > 0).astype(int)
+        >>> model = LogisticRegression(solver="sgd", solver_options={"random_state": 0})
+        >>> for rows in np.array_split(np.arange(300), 3):
+        ...     model = model.partial_fit(X[rows], y[rows], classes=[0, 1])
+        >>> model.n_iter_.tolist(), model.score(X, y) > 0.9
+        ([3], True)
+        """
+        from ._online import partial_fit
+
+        return partial_fit(self, X, y, classes=classes, sample_weight=sample_weight)
 
     def _set_coefs(self, problems, solutions, n_features: int) -> None:
         scales = {"": ([], []), "_standardized": ([], [])}
