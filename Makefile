@@ -33,12 +33,13 @@ demo: install
 test: install-test browser
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --doctest-modules tests src/logistica
 
+# Peers side by side + cold start, then the scaling curves (results in benchmarks/results/).
+# `make bench BENCH_ARGS="--quick"`, or e.g. BENCH_ARGS="--problems dense-l2 --repeat 5".
+BENCH_ARGS ?=
 bench: $(PY)
 	$(PIP) install --quiet -e ".[bench]"
-	$(PY) benchmarks/bench_core.py
-	$(PY) benchmarks/bench_inference.py
-	$(PY) benchmarks/bench_trust_ncg.py
-	$(PY) benchmarks/bench_l1.py
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
+	$(PY) -m benchmarks.scaling $(filter --quick,$(BENCH_ARGS))
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests benchmarks
