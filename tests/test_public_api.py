@@ -24,6 +24,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "logistic_path",
         "logit",
         "save",
+        "stream_fit",
         "summarize",
     ]
     for name in logistica.__all__:

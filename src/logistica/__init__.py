@@ -14,6 +14,7 @@ from .formula import logit
 from .inference import summarize
 from .io import export_onnx, load, save
 from .path import logistic_path
+from .streaming import stream_fit
 from .tabular import TabularModel
 
 __version__ = "0.1.0"
@@ -31,5 +32,6 @@ __all__ = [
     "logistic_path",
     "logit",
     "save",
+    "stream_fit",
     "summarize",
 ]
