@@ -171,6 +171,15 @@ def fail(ui: Ui, error: BaseException) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
+
+
 _COMMON = [
     inspect.Parameter(
         "json_output",
@@ -215,6 +224,9 @@ def command(app: typer.Typer, name: str, **settings) -> Callable:
                 func(ui, *args, **kwargs)
             except (typer.Exit, typer.Abort):
                 raise
+            except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error
+                _silence_stdout()
+                raise typer.Exit(0) from None
             except KeyboardInterrupt:
                 ui.err.print("error: interrupted")
                 raise typer.Exit(130) from None

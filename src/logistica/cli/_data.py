@@ -29,6 +29,7 @@ __all__ = [
     "iter_table",
     "read_table",
     "select_columns",
+    "split_names",
     "target_labels",
 ]
 
@@ -240,8 +241,8 @@ def select_columns(
         raise CliError(
             f"target column {target!r} is not in the data; columns: {_names(frame.columns)}"
         )
-    wanted = _split(features) or [c for c in frame.columns if c != target]
-    dropped = _split(exclude)
+    wanted = split_names(features) or [c for c in frame.columns if c != target]
+    dropped = split_names(exclude)
     unknown = [c for c in [*wanted, *dropped] if c not in frame.columns]
     if unknown:
         raise CliError(f"no such column(s): {unknown}; columns: {_names(frame.columns)}")
@@ -276,7 +277,7 @@ def target_labels(frame: pd.DataFrame, target: str) -> pd.Series:
     return y
 
 
-def _split(values: list[str] | None) -> list[str]:
+def split_names(values: list[str] | None) -> list[str]:
     """Repeated and comma-separated column lists, flattened."""
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 

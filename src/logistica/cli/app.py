@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import fit
+from . import demo, evaluate, fit, model_file, predict
 
 __all__ = ["app", "main"]
 
@@ -47,7 +47,7 @@ def _root(
     """Logistic regression from a table: fit, predict, evaluate, report, deploy."""
 
 
-for _module in (fit,):
+for _module in (fit, predict, evaluate, model_file, demo):
     _module.register(app)
 
 

@@ -24,7 +24,7 @@ from ._data import (
 )
 from ._render import fmt, metrics_table
 
-__all__ = ["FitJob", "fit_table", "register"]
+__all__ = ["FitJob", "Fitted", "fit_table", "register", "show_fit", "show_paths"]
 
 
 @dataclass
@@ -139,8 +139,19 @@ def _cv_line(model: TabularModel) -> str:
     return f"C = {fmt(float(model.C))} (fixed)"
 
 
-def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, TabularModel | None]:
-    """Check, split, fit, test, save and report; the ``--json`` document and the model."""
+@dataclass
+class Fitted:
+    """A fitted model with the split it was fitted and tested on."""
+
+    model: TabularModel
+    X_train: pd.DataFrame
+    y_train: pd.Series
+    X_test: pd.DataFrame | None
+    y_test: pd.Series | None
+
+
+def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, Fitted | None]:
+    """Check, split, fit, test, save and report: the ``--json`` document and the fit."""
     columns = select_columns(frame, job.target, job.features, job.exclude)
     y = target_labels(frame, job.target)
     X = frame[columns]
@@ -214,8 +225,7 @@ def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, TabularMo
         "threshold": threshold,
         "test_metrics": metrics,
     }
-    _show(ui, document, model)
-    return document, model
+    return document, Fitted(model, X_train, y_train, X_test, y_test)
 
 
 def _all_numbers(series: pd.Series) -> bool:
@@ -223,7 +233,8 @@ def _all_numbers(series: pd.Series) -> bool:
     return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().all()
 
 
-def _show(ui: Ui, document: dict, model: TabularModel) -> None:
+def show_fit(ui: Ui, document: dict, model: TabularModel, paths: bool = True) -> None:
+    """Print what the fit chose, the test metrics and (with ``paths``) the files written."""
     ui.show(
         f"fitted on {document['n_train']} rows, {len(document['features'])} columns -> "
         f"{document['design_columns']} design columns; classes {document['classes']}"
@@ -241,9 +252,15 @@ def _show(ui: Ui, document: dict, model: TabularModel) -> None:
     if document["test_metrics"] is not None:
         title = f"test split: {document['n_test']} rows (95% bootstrap intervals)"
         ui.show(metrics_table(document["test_metrics"], title))
-    ui.show(f"model written to {document['model']}")
+    if paths:
+        show_paths(ui, document)
+
+
+def show_paths(ui: Ui, document: dict) -> None:
+    """Print the files a fit wrote."""
+    ui.show(f"model written to {Path(document['model']).resolve()}")
     if document["report"] is not None:
-        ui.show(f"report written to {document['report']}")
+        ui.show(f"report written to {Path(document['report']).resolve()}")
 
 
 def register(app: typer.Typer) -> None:
@@ -374,7 +391,9 @@ def register(app: typer.Typer) -> None:
         )
         frame = read_table(data)
         ui.info(f"read {frame.shape[0]} rows x {frame.shape[1]} columns from {job.source}")
-        document, _ = fit_table(ui, frame, job)
+        document, fitted = fit_table(ui, frame, job)
+        if fitted is not None:
+            show_fit(ui, document, fitted.model)
         ui.emit(document)
 
 
