@@ -54,8 +54,9 @@ class SGDConfig:
     epsilon: float = 1e-8
     average: float | bool = 1.0
     shuffle: bool = True
-    random_state: Any = None
+    random_state: Any = 0
     history: str = "epoch"
+    epoch_samples: int | None = None
 
     def __post_init__(self) -> None:
         _check(
@@ -110,6 +111,9 @@ class SGDConfig:
             self.average,
             "False or the number of epochs after which averaging starts (>= 0)",
         )
+        _check(self.epoch_samples is None or (isinstance(self.epoch_samples, int | np.integer)
+               and self.epoch_samples >= 1), "epoch_samples", self.epoch_samples,
+               "None or an integer >= 1")  # fmt: skip
         _check(self.history in ("epoch", "batch"), "history", self.history, "'epoch' or 'batch'")
 
     @classmethod
@@ -147,7 +151,8 @@ class SGDState:
     learning_rate : float
         Base learning rate, fixed at the first pass (``"auto"`` resolved there).
     epoch_samples : int
-        Rows that make one epoch of schedule time (the first problem's rows).
+        Rows that make one epoch of schedule time: the option ``epoch_samples``,
+        or the rows of the first problem (``partial_fit``: of the first batch).
     samples_seen : int
         Rows used so far: the schedule position is ``samples_seen / epoch_samples``.
     n_steps : int
@@ -189,7 +194,7 @@ class SGDState:
         return cls(
             coef=np.array(coef, dtype=np.float64),
             learning_rate=float(rate),
-            epoch_samples=max(problem.n_samples, 1),
+            epoch_samples=config.epoch_samples or max(problem.n_samples, 1),
             rng=np.random.default_rng(config.random_state),
             smoothness=full,
         )

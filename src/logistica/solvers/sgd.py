@@ -58,13 +58,18 @@ class SGD(Solver):
         the last iterate.
     shuffle : bool, default=True
         Shuffle the rows every epoch.
-    random_state : int, Generator or None, default=None
-        Seed of the shuffles and of the validation split.
+    random_state : int, Generator or None, default=0
+        Seed of the shuffles and of the validation split: fits repeat exactly
+        by default; ``None`` draws fresh entropy.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop once the validation
         objective has not improved by a relative 1e-4 for ``n_iter_no_change`` epochs.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
+    epoch_samples : int, optional
+        Rows per epoch of schedule time (schedules, warm-up, ``average``): the
+        problem's rows by default. Give the size of the data set to
+        ``partial_fit``, which otherwise counts in first batches.
     history : {"epoch", "batch"}, default="epoch"
         ``"epoch"``: the objective after every epoch (exact, the start first).
         ``"batch"``: every mini-batch's objective estimate instead (noisy).
