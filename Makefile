@@ -28,7 +28,7 @@ browser:
 	fi
 
 demo: install
-	$(PY) -m logistica.demo --output demo-report.html
+	$(PY) -m logistica.cli demo --output-dir logistica-demo
 
 test: install-test browser
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --doctest-modules tests src/logistica
@@ -50,4 +50,4 @@ format: install-test
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache demo-report.html
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache demo-report.html logistica-demo

@@ -27,11 +27,12 @@ def test_loaders_match_sklearn(ours, theirs, shape):
     assert all(isinstance(c, str) for c in X.columns)
 
 
-def test_demo_runs_every_solver(tmp_path):
+def test_demo_runs_every_solver(tmp_path, capsys):
     from logistica.demo import main
 
     out = tmp_path / "demo.html"
-    assert main(["--output", str(out)]) == 0
-    html = out.read_text()
+    assert main(["--solvers", "--output", str(out)]) == 0
+    table = capsys.readouterr().out
     for solver in ("newton", "lbfgs", "gd"):
-        assert solver in html
+        assert solver in table
+    assert "newton" in out.read_text()

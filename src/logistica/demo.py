@@ -1,11 +1,14 @@
-"""The demo behind ``make demo``: every solver on the bundled breast-cancer data.
+"""Demos on the bundled breast-cancer data.
 
-Fits a held-out split with each registered solver (and ``"auto"``), prints
-accuracy, log-loss, iterations, convergence and time as a table, and writes
-the model report of the standardized fit (:func:`logistica.report.build`) as
-one self-contained HTML page.
+``python -m logistica.demo`` runs the main job, the same as ``logistica demo``
+(``make demo``): a table in, a tuned model file and its report out (see
+:mod:`logistica.cli.demo`).
 
-Run it with ``python -m logistica.demo [--output demo-report.html]``.
+``python -m logistica.demo --solvers [--output demo-report.html]`` compares
+the solvers: it fits a held-out split with each registered solver (and
+``"auto"``), prints accuracy, log-loss, iterations, convergence and time as a
+table, and with ``--output`` writes the model report of the standardized fit
+(:func:`logistica.report.build`) as one self-contained HTML page.
 """
 
 from __future__ import annotations
@@ -147,16 +150,27 @@ def write_report(path: Path, C: float = 1.0, random_state: int = 0) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point of the demo."""
+    """Command-line entry point of the demos."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=Path("demo-report.html"))
+    parser.add_argument("--solvers", action="store_true", help="compare the solvers")
+    parser.add_argument("--output", type=Path, help="with --solvers: also write this report")
+    parser.add_argument("--output-dir", type=Path, default=Path("logistica-demo"))
     parser.add_argument("-C", type=float, default=1.0)
     args = parser.parse_args(argv)
+    if not args.solvers:  # the main job is the command line's demo
+        from .cli import app
+
+        try:
+            app(["demo", "--output-dir", str(args.output_dir)], prog_name="logistica")
+        except SystemExit as done:
+            return int(done.code or 0)
+        return 0
     table = run_demo(C=args.C)
     console = Console()
     _print_table(table, console)
-    path = write_report(args.output, C=args.C)
-    console.print(f"report written to [bold]{path.resolve()}[/bold]")
+    if args.output is not None:
+        path = write_report(args.output, C=args.C)
+        console.print(f"report written to [bold]{path.resolve()}[/bold]")
     return 0
 
 
