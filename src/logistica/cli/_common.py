@@ -106,7 +106,9 @@ class Ui:
         self.err = Console(stderr=True, no_color=no_color, highlight=False, soft_wrap=True)
         self.out = Console(no_color=no_color, highlight=False, soft_wrap=True)
         if not self.out.is_terminal:
-            self.out = Console(no_color=True, highlight=False, color_system=None, width=120)
+            self.out = Console(
+                no_color=True, highlight=False, color_system=None, width=120, soft_wrap=True
+            )
         if not self.err.is_terminal:
             self.err = Console(
                 stderr=True, no_color=True, highlight=False, color_system=None, soft_wrap=True

@@ -91,7 +91,9 @@ ImputeOpt = Annotated[
 ]
 NBootOpt = Annotated[int, typer.Option(min=1, help="Bootstrap replicates of the intervals.")]
 ModelArg = Annotated[str, typer.Argument(metavar="MODEL", help="Model file (JSON).")]
-DataArg = Annotated[str, typer.Argument(help="Labelled CSV, gzip CSV or Parquet; - for stdin.")]
+DataArg = Annotated[
+    str, typer.Argument(metavar="DATA", help="Labelled CSV, gzip CSV or Parquet; - for stdin.")
+]
 
 
 def register(app: typer.Typer) -> None:

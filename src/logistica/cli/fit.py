@@ -269,7 +269,9 @@ def register(app: typer.Typer) -> None:
     @command(app, "fit")
     def fit(
         ui: Ui,
-        data: Annotated[str, typer.Argument(help="CSV, gzip CSV or Parquet file; - for stdin.")],
+        data: Annotated[
+            str, typer.Argument(metavar="DATA", help="CSV, gzip CSV or Parquet file; - for stdin.")
+        ],
         target: Annotated[str, typer.Option("--target", "-t", help="The label column.")],
         output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write.")] = Path(
             "model.json"

@@ -80,7 +80,8 @@ def register(app: typer.Typer) -> None:
         ui: Ui,
         model_path: Annotated[str, typer.Argument(metavar="MODEL", help="Model file (JSON).")],
         data: Annotated[
-            str, typer.Argument(help="CSV, gzip CSV or Parquet; - or nothing: stdin.")
+            str,
+            typer.Argument(metavar="[DATA]", help="CSV, gzip CSV or Parquet; - or nothing: stdin."),
         ] = "-",
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
