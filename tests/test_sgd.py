@@ -155,14 +155,14 @@ def test_partial_fit_keeps_the_schedule_and_continues_a_fit():
     X, y = _data(2)
     model = LogisticRegression(solver="sgd", solver_options={"random_state": 0})
     model.partial_fit(X[:300], y[:300], classes=[0, 1])
-    steps = model._online_state.sgd.n_steps
+    steps = model._online_state.sgd[0].n_steps
     model.partial_fit(X[300:], y[300:])
-    assert model._online_state.sgd.n_steps == 2 * steps  # the counter runs on
+    assert model._online_state.sgd[0].n_steps == 2 * steps  # the counter runs on
     warm = LogisticRegression(warm_start=True).fit(X, y)
     before = warm.coef_.copy()
     warm.partial_fit(X, y)  # continues from the fitted optimum: stays near it
     np.testing.assert_allclose(warm.coef_, before, atol=0.3)
-    assert warm._online_state.sgd.n_steps == 10  # a fresh schedule after fit
+    assert warm._online_state.sgd[0].n_steps == 10  # a fresh schedule after fit
 
 
 def test_partial_fit_bad_calls():
@@ -197,3 +197,12 @@ def test_sklearn_compatible_with_sgd(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+def test_partial_fit_one_vs_rest():
+    X, y = _data(3)
+    model = LogisticRegression(multi_class="ovr", solver="sgd")
+    for rows in np.array_split(np.arange(600), 3):
+        model.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+    assert model.coef_.shape == (3, 4) and model.n_iter_.tolist() == [3, 3, 3]
+    assert len(model.loss_history_) == 3 and len(model.loss_history_[0]) == 3

@@ -42,7 +42,7 @@ __all__ = ["OnlineState", "partial_fit"]
 class OnlineState:
     """What ``partial_fit`` keeps on the model between calls."""
 
-    sgd: SGDState
+    sgd: list[SGDState]  # one per solved problem (one per class for one-vs-rest)
     total_weight: float
     n_calls: int
     coef: np.ndarray  # the ``coef_`` array it set: another object means ``fit`` ran since
@@ -73,8 +73,6 @@ def _check_classes(model, classes, fitted: bool) -> np.ndarray:
         classes = np.unique(np.asarray(classes))
         if classes.size < 2:
             raise ValueError(f"classes must hold at least two labels, got {classes.tolist()}")
-        if classes.size > 2 and model.multi_class == "ovr":
-            raise ValueError("partial_fit supports multi_class='multinomial' only for 3+ classes")
         return classes
     if classes is not None and not np.array_equal(np.unique(np.asarray(classes)), model.classes_):
         raise ValueError(
@@ -110,61 +108,81 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
     total = (0.0 if state is None else state.total_weight) + float(weight.sum())
     if total <= 0:
         raise ValueError("the samples seen so far all have zero weight; nothing to fit")
-    problem = _problem(model, X, codes, len(classes), weight, total)
+    problems = _problems(model, X, codes, len(classes), weight, total)
     options = model.solver_options if model.solver == "sgd" else None
     solver = get("sgd", **(options or {}))  # refuses unknown options
     config = SGDConfig.from_options(solver.options)
     if state is None:
-        start = model._packed_coefs()[0] if fitted else problem.zero_coef()
-        if start.shape != (problem.n_coef,):
-            start = problem.zero_coef()
-        state = OnlineState(SGDState.start(problem, start, config), 0.0, 0, start)
-    if weight.sum() > 0:
-        horizon = float(config.horizon or model.max_iter or solver.default_max_iter)
-        sgd_epoch(problem, state.sgd, config, horizon=horizon)
-    coef = state.sgd.iterate
+        starts = model._packed_coefs() if fitted else [p.zero_coef() for p in problems]
+        starts = [
+            c if c.shape == (p.n_coef,) else p.zero_coef()
+            for c, p in zip(starts, problems, strict=False)
+        ]
+        sgd = [SGDState.start(p, c, config) for p, c in zip(problems, starts, strict=True)]
+        state = OnlineState(sgd, 0.0, 0, None)
+    horizon = float(config.horizon or model.max_iter or solver.default_max_iter)
+    solutions = [
+        _one_pass(problem, sgd, config, horizon, model, state.n_calls, k, weight.sum() > 0)
+        for k, (problem, sgd) in enumerate(zip(problems, state.sgd, strict=True))
+    ]
+    _set_attributes(model, problems, solutions, classes, X, weight, state, total)
+    return model
+
+
+def _one_pass(problem, sgd, config, horizon, model, n_calls: int, k: int, active: bool):
+    """One epoch over the batch, then the batch's objective and optimality at the result."""
+    if active:
+        sgd_epoch(problem, sgd, config, horizon=horizon)
+    coef = sgd.iterate
     value, grad, _ = problem.value_grad(coef)
     if not problem.penalty.is_smooth:
-        coef, value, grad = polish(problem, coef, grad, state.sgd.smoothness)
+        coef, value, grad = polish(problem, coef, grad, sgd.smoothness)
     optimality = problem.optimality(coef, grad)
-    history = [*np.atleast_1d(getattr(model, "loss_history_", []))[: state.n_calls], value]
-    solution = Solution(
+    previous = getattr(model, "loss_history_", None) if n_calls else None
+    if isinstance(previous, list):
+        previous = previous[k] if k < len(previous) else None
+    history = [*(() if previous is None else np.atleast_1d(previous)[:n_calls]), value]
+    return Solution(
         coef=coef.copy(),
-        n_iter=state.n_calls + 1,
+        n_iter=n_calls + 1,
         converged=bool(optimality <= model.tol),
         optimality=optimality,
         history=tuple(history),
         solver="sgd",
     )
-    _set_attributes(model, problem, solution, classes, X, weight, state, total)
-    return model
 
 
-def _problem(model, X, codes, n_classes: int, weight, total: float) -> Problem:
+def _problems(model, X, codes, n_classes: int, weight, total: float) -> list[Problem]:
+    """The batch's problems: one (binary, multinomial) or one per class (one-vs-rest)."""
     factor = check_penalty_factor(model.penalty_factor, X.shape[1])
     penalty = make_penalty(float(model.C), model.l1_ratio, total, factor)
-    if n_classes > 2:
-        loss, y = MultinomialLoss(n_classes), codes
-    else:
-        loss = FocalLoss(model.focal_gamma) if model.loss == "focal" else BinomialLoss()
-        y = codes.astype(np.float64)
-    if weight.sum() <= 0:  # a batch of zero-weight rows: keep the problem well defined
+    if weight.sum() <= 0:  # a batch of zero-weight rows: keep the problems well defined
         weight = np.ones_like(weight)
-    return Problem(X, y, loss, penalty, weight, None, model.fit_intercept)
+    binary = FocalLoss(model.focal_gamma) if model.loss == "focal" else BinomialLoss()
+
+    def problem(y, loss):
+        return Problem(X, y, loss, penalty, weight, None, model.fit_intercept)
+
+    if n_classes == 2:
+        return [problem(codes.astype(np.float64), binary)]
+    if model.multi_class == "multinomial":
+        return [problem(codes, MultinomialLoss(n_classes))]
+    return [problem((codes == k).astype(np.float64), binary) for k in range(n_classes)]
 
 
-def _set_attributes(model, problem, solution, classes, X, weight, state, total) -> None:
+def _set_attributes(model, problems, solutions, classes, X, weight, state, total) -> None:
     previous_total = total - float(weight.sum())
     mean = Design(X).rmatvec(weight)
     if previous_total > 0 and hasattr(model, "feature_mean_"):
         mean = mean + previous_total * model.feature_mean_
     model.classes_ = classes
     model.solver_ = "sgd"
-    model._set_coefs([problem], [solution], X.shape[1])
+    model._set_coefs(problems, solutions, X.shape[1])
     model.feature_mean_ = mean / total
-    model.n_iter_ = np.array([solution.n_iter], dtype=np.int32)
-    model.converged_ = solution.converged
-    model.loss_history_ = np.asarray(solution.history)
+    model.n_iter_ = np.array([s.n_iter for s in solutions], dtype=np.int32)
+    model.converged_ = all(s.converged for s in solutions)
+    histories = [np.asarray(s.history) for s in solutions]
+    model.loss_history_ = histories[0] if len(histories) == 1 else histories
     state.total_weight = total
     state.n_calls += 1
     state.coef = model.coef_
