@@ -7,6 +7,7 @@ which returns an immutable :class:`Results` with statsmodels' names.
 from .covariance import COV_TYPES
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import ChiSquareTest
+from .margins import MarginalEffects
 from .results import Results, summarize
 from .separation import SeparationReport, detect_separation, warn_if_separated
 from .summary import Summary
@@ -14,6 +15,7 @@ from .summary import Summary
 __all__ = [
     "COV_TYPES",
     "ChiSquareTest",
+    "MarginalEffects",
     "Results",
     "SeparationReport",
     "Summary",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,25 @@ from ..objective import Problem, make_loss
 from ..objective.firth import FirthProblem
 from ._score import check_score_vanishes
 
-__all__ = ["FittedLikelihood", "from_estimator"]
+__all__ = ["FittedLikelihood", "Term", "from_estimator"]
+
+
+class Term(NamedTuple):
+    """A term of a formula: its name, its factors, and the features it spans.
+
+    Attributes
+    ----------
+    name : str
+        As the formula writes it (``"C(region)"``, ``"x1:x2"``).
+    factors : frozenset of str
+        The variables it multiplies (one for a main effect).
+    columns : tuple of int
+        Positions of its columns among the features (the intercept excluded).
+    """
+
+    name: str
+    factors: frozenset
+    columns: tuple[int, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +65,9 @@ class FittedLikelihood:
         Whether the estimator was fitted with a penalty (finite ``C``).
     response : str
         Name of the target.
+    terms : tuple of Term
+        The formula's terms (intercept excluded), for models fitted by
+        :func:`logistica.formula.logit`; empty otherwise.
     """
 
     problem: Problem
@@ -54,6 +76,7 @@ class FittedLikelihood:
     classes: np.ndarray
     penalized: bool
     response: str = "y"
+    terms: tuple[Term, ...] = ()
 
     @property
     def firth(self) -> bool:
@@ -205,4 +228,22 @@ def from_estimator(model, X, y, sample_weight=None, offset=None) -> FittedLikeli
         classes=classes,
         penalized=not math.isinf(model.C),
         response=str(getattr(y, "name", None) or "y"),
+        terms=_formula_terms(model, names),
     )
+
+
+def _formula_terms(model, names) -> tuple[Term, ...]:
+    """The terms of a formula-fitted model whose columns are these features."""
+    spec = getattr(getattr(model, "design_", None), "spec", None)
+    if spec is None:
+        return ()
+    position = {str(name): j for j, name in enumerate(names)}
+    columns = list(spec.column_names)
+    terms = []
+    for term, indices in spec.term_indices.items():
+        kept = [position.get(str(columns[i])) for i in indices]
+        if str(term) == "1" or any(j is None for j in kept):
+            continue
+        factors = frozenset(str(factor) for factor in term.factors)
+        terms.append(Term(str(term), factors, tuple(kept)))
+    return tuple(terms)

@@ -26,6 +26,7 @@ from .hypothesis import (
     restriction_matrix,
     wald_test,
 )
+from .margins import MarginalEffects, marginal_effects
 from .profile import profile_conf_int, refit
 from .separation import SeparationReport, detect_separation
 from .summary import Summary, build_summary
@@ -355,6 +356,32 @@ class Results:
         """Whether the data are (quasi-)completely separated (an LP check)."""
         fit = self._fit
         return detect_separation(fit.problem, fit.feature_names, fit.coef)
+
+    def marginal_effects(
+        self, at="overall", method: str = "dydx", dummy: bool = False, alpha: float = 0.05
+    ) -> MarginalEffects:
+        """Marginal effects with delta-method standard errors (statsmodels' ``get_margeff``).
+
+        Parameters
+        ----------
+        at : {"overall", "mean", "median"} or dict, default="overall"
+            Average effects over the sample, effects at the mean or median row,
+            or averages with some features fixed (``{"GPA": 3.0}``).
+        method : {"dydx", "eyex", "dyex", "eydx"}, default="dydx"
+            Derivative (``d``) or elasticity (``e``) of the probability.
+        dummy : bool, default=False
+            Discrete changes ``p(1) - p(0)`` for 0/1 columns; a categorical
+            formula term's levels each against the reference level.
+        alpha : float, default=0.05
+            For the intervals.
+
+        Returns
+        -------
+        MarginalEffects
+            ``.frame`` (effect, std_err, z, p_value, ci_lower, ci_upper); prints as
+            a table. See :mod:`logistica.inference.margins`.
+        """
+        return marginal_effects(self._fit, self._cov, at, method, dummy, alpha)
 
     def summary(self, alpha: float = 0.05, method: str = "wald") -> Summary:
         """The coefficient table with fit statistics and warnings.
