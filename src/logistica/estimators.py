@@ -331,13 +331,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """One pass of mini-batch SGD over ``(X, y)``, continuing from the previous calls.
 
         The optimiser's state (iterate, step counter and schedule position,
-        moments, averaged iterate, random generator) is kept between calls, so
-        a stream of calls over the same batches with the same ``random_state``
-        gives the same coefficients as ``fit`` with ``solver="sgd"``. Options come
-        from ``solver_options`` when ``solver="sgd"``. The objective is
-        scikit-learn's on all the samples seen so far (the penalty is divided by
-        their running total weight). After a ``fit``, it continues from the
-        fitted coefficients (with a fresh schedule).
+        moments, averaged iterate, random generator) is kept between calls: it is
+        the loop of ``fit`` with ``solver="sgd"``, and a stream of calls equals
+        that fit over the same batches when ``solver_options`` fix
+        ``learning_rate`` and ``epoch_samples`` (otherwise estimated from the
+        first batch) and the penalty is the same (see below). Options come from
+        ``solver_options`` when ``solver="sgd"``. The objective is scikit-learn's
+        on all the samples seen so far: the penalty is divided by their running
+        total weight, so it matches ``fit``'s once the data set has been seen
+        once. After a ``fit``, it continues from the fitted coefficients (with a
+        fresh schedule).
 
         Parameters
         ----------
