@@ -24,7 +24,7 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     path = tabular_file(folder / "churn.json", threshold=0.3)
     key = folder / "key"
-    key.write_text(KEY + "\n")
+    key.write_text(f"old-key-kept-for-rotation\n\n{KEY}\n")
     server = Server(path, folder / "server.log", api_key_file=str(key), max_batch=50,
                     max_body_mb=0.01)  # fmt: skip
     client = httpx.Client(base_url=server.url, headers=AUTH, timeout=10)
@@ -199,6 +199,8 @@ def test_auth_refuses_missing_and_wrong_keys(served):
     assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
     assert httpx.post(f"{url}/predict", json=ROWS, headers={"X-API-Key": "nope"}).status_code == 401
     assert httpx.post(f"{url}/predict", json=ROWS, headers={"X-API-Key": KEY}).status_code == 200
+    other = {"X-API-Key": "old-key-kept-for-rotation"}
+    assert httpx.post(f"{url}/predict", json=ROWS, headers=other).status_code == 200
     for path in ("/model", "/metrics", "/v2/models/churn"):
         assert httpx.get(f"{url}{path}").status_code == 401
     assert httpx.post(f"{url}/admin/reload").status_code == 401

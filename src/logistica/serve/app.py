@@ -69,7 +69,7 @@ def _parameter_error(request: Request, error: RequestValidationError) -> JSONRes
 def create_app(
     model_path: str | Path,
     *,
-    api_key: str | None = None,
+    api_key: str | list[str] | None = None,
     max_batch: int = 10000,
     max_body_mb: float = 10,
 ) -> FastAPI:
@@ -80,9 +80,9 @@ def create_app(
     model_path : str or path-like
         A model file written by :func:`logistica.save`; loaded and verified now
         and again on ``POST /admin/reload`` or SIGHUP.
-    api_key : str, optional
-        Require this key (``Authorization: Bearer`` or ``X-API-Key``) on every
-        endpoint but the health probes and the API documentation.
+    api_key : str or list of str, optional
+        Require this key (or one of these keys) as ``Authorization: Bearer`` or
+        ``X-API-Key`` on every endpoint but the health probes and the API documentation.
     max_batch : int, default=10000
         Largest number of rows per request (more: 413).
     max_body_mb : float, default=10
@@ -107,7 +107,8 @@ def create_app(
     >>> client.post("/predict", json=[{"x0": 1.0, "x1": 0.0}]).json()["predictions"][0]["label"]
     0
     """
-    if api_key is not None and not api_key.strip():
+    keys = [api_key] if isinstance(api_key, str) else api_key
+    if keys is not None and (not keys or not all(k.strip() for k in keys)):
         raise ValueError("api_key must not be empty")
     service = Service(model_path, max_batch=max_batch, max_body_mb=max_body_mb)
     protect = [] if api_key is None else [Depends(api_key_dependency(api_key))]

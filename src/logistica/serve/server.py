@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..exceptions import UnseenLevelWarning
 from .app import create_app
-from .auth import read_api_key
+from .auth import read_api_keys
 
 __all__ = ["app_from_environment", "run"]
 
@@ -25,7 +25,7 @@ def app_from_environment():
     key_file = os.environ.get(f"{_ENV}API_KEY_FILE")
     return create_app(
         os.environ[f"{_ENV}MODEL"],
-        api_key=read_api_key(key_file) if key_file else None,
+        api_key=read_api_keys(key_file) if key_file else None,
         max_batch=int(os.environ.get(f"{_ENV}MAX_BATCH", "10000")),
         max_body_mb=float(os.environ.get(f"{_ENV}MAX_BODY_MB", "10")),
     )
@@ -59,7 +59,7 @@ def run(
         own counts and reloads on its own ``POST /admin/reload`` or SIGHUP
         (send SIGHUP to every worker to reload them all).
     api_key_file : str or path-like, optional
-        File holding the API key that requests must carry.
+        File of accepted API keys, one per line; requests must carry one of them.
     max_batch : int, default=10000
         Largest number of rows per request.
     max_body_mb : float, default=10
@@ -72,7 +72,7 @@ def run(
     path = Path(model_path).resolve()
     key_path = None if api_key_file is None else Path(api_key_file).resolve()
     if key_path is not None:
-        read_api_key(key_path)
+        read_api_keys(key_path)
     os.environ.update({
         f"{_ENV}MODEL": str(path), f"{_ENV}MAX_BATCH": str(max_batch),
         f"{_ENV}MAX_BODY_MB": str(max_body_mb),
