@@ -135,6 +135,7 @@ def bench_problem(spec: Spec, names: list[str], repeat: int, tight: bool, timeou
         if "error" not in row:
             row["objective"] = value(row)
     f_ref = value(ref) if "error" not in ref else math.inf
+    ref_nonzeros = int(np.count_nonzero(ref["coef"])) if "error" not in ref else None
     done = [r for r in rows if "objective" in r]
     best = min(done, key=lambda r: r["objective"], default=None)
     f_best = best["objective"] if best else math.inf
@@ -157,6 +158,7 @@ def bench_problem(spec: Spec, names: list[str], repeat: int, tight: bool, timeou
         "reference": {
             "contender": f"{ref_name} ({ref_setting}: tol={ref_tol})",
             "objective": f_ref,
+            "nonzero_coefficients": ref_nonzeros,
             "seconds": ref_seconds,
             "error": ref.get("error"),
             "best_contender": f"{best['contender']} [{best['setting']}]" if best else None,
@@ -199,7 +201,8 @@ def problem_markdown(result: dict) -> str:
         f"n={spec['n']:,}, d={spec['d']:,}, K={spec['n_classes']}, C={spec['C']:g}, "
         f"l1_ratio={spec['l1_ratio']}, {spec['dtype']}, X = {x_mb:.1f} MB. "
         f"f* from the {ref['f_star_from']}: reference {ref['contender']} "
-        f"f={ref['objective']:.12g} ({ref['seconds']:.1f} s), best contender "
+        f"f={ref['objective']:.12g} ({ref['seconds']:.1f} s, "
+        f"{ref['nonzero_coefficients']} non-zero coefficients), best contender "
         f"{ref['best_contender']} f={ref['best_objective']:.12g}; "
         f"reference's gap to the best: {_fmt(ref['reference_gap_to_best'], '.1e')}."
         + (f" Reference failed: {ref['error']}." if ref["error"] else ""),
@@ -321,16 +324,27 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"unknown problem {name!r}; known: {', '.join(problems.PROBLEMS)}")
     timeout = args.timeout or (300.0 if args.quick else 1800.0)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    results = []
+    stem = stamp + ("-quick" if args.quick else "")
+    results, cold = [], None
     for name in args.problems:
         spec = problems.PROBLEMS[name].shrunk(args.quick)
         print(f"[{spec.name}] {spec.description}{' (quick)' if args.quick else ''}", flush=True)
         results.append(
             bench_problem(spec, args.contenders, args.repeat, not args.no_tight, timeout)
         )
-    cold = None if args.no_cold_start else coldstart.measure(max(args.repeat, 1))
+        report(stem, args, results, cold)  # after every problem: an interrupted run keeps them
+    if not args.no_cold_start:
+        print("[cold start]", flush=True)
+        cold = coldstart.measure(max(args.repeat, 1))
+    text, paths = report(stem, args, results, cold)
+    print("\n" + text)
+    print("written: " + ", ".join(str(p.relative_to(ROOT)) for p in paths))
+
+
+def report(stem: str, args: argparse.Namespace, results: list[dict], cold: dict | None):
+    """Write the markdown and JSON results so far; returns the text and the paths."""
     header = (
-        f"# logistica benchmarks, {stamp}{' (--quick)' if args.quick else ''}\n\n"
+        f"# logistica benchmarks, {stem}\n\n"
         f"{json.dumps(environment())}\n\n"
         f"Median of {args.repeat} fits in a fresh process per contender; gaps to f* "
         "on scikit-learn's objective; † penalizes the intercept.\n"
@@ -341,16 +355,14 @@ def main(argv: list[str] | None = None) -> None:
         parts += ["## Cold start\n", coldstart.markdown(cold)]
     text = "\n\n".join(parts) + "\n"
     payload = {
-        "timestamp": stamp,
+        "timestamp": stem,
         "quick": args.quick,
         "repeat": args.repeat,
         "environment": environment(),
         "problems": results,
         "cold_start": cold,
     }
-    paths = write(stem=stamp + ("-quick" if args.quick else ""), text=text, payload=payload)
-    print("\n" + text)
-    print("written: " + ", ".join(str(p.relative_to(ROOT)) for p in paths))
+    return text, write(stem=stem, text=text, payload=payload)
 
 
 if __name__ == "__main__":
