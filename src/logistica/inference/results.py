@@ -27,6 +27,7 @@ from .hypothesis import (
     wald_test,
 )
 from .margins import MarginalEffects, marginal_effects
+from .prediction import predict_with_ci
 from .profile import profile_conf_int, refit
 from .separation import SeparationReport, detect_separation
 from .summary import Summary, build_summary
@@ -382,6 +383,30 @@ class Results:
             a table. See :mod:`logistica.inference.margins`.
         """
         return marginal_effects(self._fit, self._cov, at, method, dummy, alpha)
+
+    def predict(self, X, ci: float = 0.95, which: str = "prob", offset=None) -> pd.DataFrame:
+        """Predictions with standard errors and confidence intervals (any ``cov_type``).
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_rows, n_features)
+            Rows to predict (a DataFrame's columns are matched by name).
+        ci : float, default=0.95
+            Confidence level.
+        which : {"prob", "linear"}, default="prob"
+            Probabilities (intervals of the log-odds, transformed), or linear
+            predictors.
+        offset : array-like, optional
+            Offset of the rows.
+
+        Returns
+        -------
+        DataFrame
+            ``predicted``, ``std_err``, ``ci_lower``, ``ci_upper``; multinomial
+            models have one row per ``(row, class)``. See
+            :mod:`logistica.inference.prediction`.
+        """
+        return predict_with_ci(self._fit, self._cov, X, ci, which, offset)
 
     def summary(self, alpha: float = 0.05, method: str = "wald") -> Summary:
         """The coefficient table with fit statistics and warnings.
