@@ -1,0 +1,300 @@
+"""Newton (and L-BFGS) on reduced sums: one pass over the data per iteration.
+
+The data live elsewhere — in files read batch by batch, in Dask partitions —
+and are reached only through ``evaluate(base, direction, steps, hessian)``,
+one pass (one graph submission) that returns the summed :class:`~._chunk.Terms`:
+the loss along ``base + t·direction`` for every trial ``t`` (from one
+``X @ direction`` per chunk) and the gradient and ``XᵀWX`` at the full step.
+So an iteration whose full step is accepted costs exactly one pass; a damped
+step costs one more, to get the gradient at the accepted point.
+
+Everything else happens here, on d×d matrices: the penalty, the change to the
+model's units (``standardize``), the Newton direction
+(:func:`~logistica.solvers.newton.newton_direction`, solved in standardized
+units), the proximal-Newton step for L1 by coordinate descent on the reduced
+quadratic model (:func:`~logistica.solvers._cd_kernels.gram_cd`), the stopping
+rule (:class:`~logistica.solvers.base.Progress`, the shared scale-free
+optimality measure) and the Armijo test on the trial values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..objective.design import Design
+from ..objective.problem import Problem
+from ..solvers._cd_kernels import _best_shift, gram_cd
+from ..solvers.base import Progress, Solution
+from ..solvers.newton import newton_direction
+from ._chunk import Terms
+
+__all__ = ["MomentsDesign", "affine", "solve_chunked"]
+
+#: Trial steps of the line search: the full step first, then halvings.
+STEPS = 0.5 ** np.arange(13)
+_ARMIJO = 1e-4
+_EPS = np.finfo(np.float64).eps
+
+Evaluate = Callable[[np.ndarray, np.ndarray, np.ndarray, bool], Terms]
+
+
+class MomentsDesign(Design):
+    """A design known only by its weighted column moments (no rows).
+
+    It gives a driver-side :class:`~logistica.objective.Problem` its layout,
+    its :attr:`~logistica.objective.Problem.column_scaling` and, wrapped in a
+    :class:`~logistica.objective.design.StandardizedDesign`, ``standardize``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> MomentsDesign(np.array([1.0]), np.array([4.0])).weighted_moments(None)
+    (array([1.]), array([4.]))
+    """
+
+    def __init__(self, mean: np.ndarray, var: np.ndarray) -> None:
+        super().__init__(np.empty((0, mean.size)))
+        self._mean, self._var = mean, var
+
+    def weighted_moments(self, sample_weight) -> tuple[np.ndarray, np.ndarray]:
+        return self._mean, self._var
+
+
+def affine(center: np.ndarray, scale: np.ndarray, fit_intercept: bool, n_outputs: int):
+    """Matrix taking coefficients of the columns ``(x - center)/scale`` to those of ``x``.
+
+    Flat layout of :class:`~logistica.objective.Problem`: features then the
+    intercept, each row holding ``n_outputs`` values.
+
+    Examples
+    --------
+    >>> affine(np.array([1.0]), np.array([2.0]), True, 1) @ np.array([2.0, 0.0])
+    array([ 1., -1.])
+    """
+    d = center.size
+    rows = d + fit_intercept
+    A = np.zeros((rows, rows))
+    A[np.arange(d), np.arange(d)] = 1.0 / scale
+    if fit_intercept:
+        A[d, :d] = -center / scale
+        A[d, d] = 1.0
+    return np.kron(A, np.eye(n_outputs)) if n_outputs > 1 else A
+
+
+@dataclass
+class _Point:
+    coef: np.ndarray
+    value: float
+    grad: np.ndarray
+    hessian: np.ndarray | None
+    raw_hessian: np.ndarray | None
+
+
+class _Driver:
+    def __init__(self, problem: Problem, to_raw: np.ndarray, total_weight: float) -> None:
+        self.problem = problem
+        self.to_raw = to_raw
+        self.total = total_weight
+        mean, scale = problem.column_scaling
+        self.precondition = affine(mean, scale, problem.fit_intercept, problem.n_outputs)
+        d, K = problem.n_features, problem.n_outputs
+        l1 = np.zeros(problem.coef_shape[0])
+        l1[:d] = np.broadcast_to(problem.penalty.l1_strength(np.empty(d)), (d,)) / scale
+        self.l1_units = np.repeat(l1, K)
+
+    def point(self, coef: np.ndarray, terms: Terms) -> _Point:
+        problem = self.problem
+        W, _ = problem.split(coef)
+        value = terms.value / self.total + problem.penalty.value(W)
+        grad = (self.to_raw.T @ terms.grad) / self.total
+        grad = grad.reshape(problem.coef_shape)
+        grad[: problem.n_features] += problem.penalty.smooth_gradient(W)
+        hessian = None
+        if terms.hessian is not None:
+            hessian = terms.hessian / self.total
+            if problem.is_multinomial and not problem.penalty.is_smooth:
+                hessian = _without_class_shift(hessian, problem.n_outputs)
+            hessian = self.to_raw.T @ hessian @ self.to_raw
+            diagonal = np.zeros(problem.coef_shape)
+            diagonal[: problem.n_features] = problem.penalty.smooth_hessian_diagonal(
+                problem.n_features
+            ).reshape(-1, *([1] * (diagonal.ndim - 1)))
+            hessian[np.diag_indices_from(hessian)] += diagonal.ravel()
+        return _Point(coef, value, grad.ravel(), hessian, terms.hessian)
+
+    def objective(self, coef: np.ndarray, loss_sum: float) -> float:
+        W, _ = self.problem.split(coef)
+        return loss_sum / self.total + self.problem.penalty.value(W)
+
+    def newton(self, point: _Point, violation: float) -> tuple[np.ndarray, float, np.ndarray]:
+        """Newton (or proximal-Newton) direction, its predicted decrease ``Δ``, the full step."""
+        P = self.precondition
+        H = np.ascontiguousarray(P.T @ point.hessian @ P)
+        g = P.T @ point.grad
+        penalty = self.problem.penalty
+        if penalty.is_smooth:
+            direction = P @ newton_direction(H, g)
+            return direction, float(point.grad @ direction), point.coef + direction
+        coef_units = np.linalg.solve(P, point.coef)
+        step = np.zeros_like(g)
+        gram_cd(H, g, coef_units, self.l1_units, np.zeros_like(g), step, 1000, 1e-3 * violation)
+        # the full step's point, from the exact zeros coordinate descent left in it
+        target = P @ (coef_units + step)
+        if self.problem.is_multinomial:
+            target = self._best_shifts(target)
+        direction = target - point.coef
+        W, _ = self.problem.split(point.coef)
+        D, _ = self.problem.split(direction)
+        l1_change = (penalty.value(W + D) - penalty.smooth_value(W + D)) - (
+            penalty.value(W) - penalty.smooth_value(W)
+        )
+        return direction, float(point.grad @ direction) + l1_change, target
+
+    def _best_shifts(self, coef: np.ndarray) -> np.ndarray:
+        """Shift each feature row across classes to the penalty's best representative.
+
+        The softmax loss does not change when a row gains the same value in every
+        class; the penalty does. Coordinate descent crawls along such flat
+        valleys, so the exact minimiser over the shift is taken row by row.
+        """
+        problem = self.problem
+        full = coef.reshape(problem.coef_shape).copy()
+        d = problem.n_features
+        l1 = np.broadcast_to(problem.penalty.l1_strength(np.empty(d)), (d,))
+        l2 = np.broadcast_to(problem.penalty.l2_strength(np.empty(d)), (d,))
+        for j in range(d):
+            full[j] += _best_shift(np.ascontiguousarray(full[j]), float(l2[j]), float(l1[j]))
+        return full.ravel()
+
+
+def _without_class_shift(hessian: np.ndarray, n_classes: int) -> np.ndarray:
+    """Remove the curvature a multinomial Hessian gets along the class-shift directions.
+
+    :meth:`~logistica.objective.HessianModel.matrix` adds ``c·(I ⊗ J/K)`` so that
+    smooth Newton systems are definite; the loss itself is flat along those
+    shifts (``H (v ⊗ 1) = 0``), so ``c`` is the row sum of one class block.
+    An L1 penalty is not shift-invariant: its proximal-Newton model must be
+    the exact one, flat along the shifts.
+    """
+    shift = float(hessian[0, :n_classes].sum())
+    rows = hessian.shape[0] // n_classes
+    return hessian - np.kron(np.eye(rows), np.full((n_classes, n_classes), shift / n_classes))
+
+
+class _LBFGS:
+    """Two-loop recursion in preconditioned units (smooth problems)."""
+
+    def __init__(self, precondition: np.ndarray, memory: int = 10) -> None:
+        self.P = precondition
+        self.P_inv = np.linalg.inv(precondition)
+        self.memory = memory
+        self.pairs: list[tuple[np.ndarray, np.ndarray, float]] = []
+
+    def update(self, step: np.ndarray, grad_change: np.ndarray) -> None:
+        s, y = self.P_inv @ step, self.P.T @ grad_change
+        sy = float(s @ y)
+        if sy > _EPS * float(np.sqrt((s @ s) * (y @ y))):
+            self.pairs = [*self.pairs[-(self.memory - 1) :], (s, y, 1.0 / sy)]
+
+    def direction(self, grad: np.ndarray) -> np.ndarray:
+        q = self.P.T @ grad
+        alphas = []
+        for s, y, rho in reversed(self.pairs):
+            alpha = rho * float(s @ q)
+            q = q - alpha * y
+            alphas.append(alpha)
+        if self.pairs:
+            s, y, _ = self.pairs[-1]
+            q = q * float(s @ y) / float(y @ y)
+        else:
+            q = q / max(float(np.max(np.abs(q))), 1.0)
+        for (s, y, rho), alpha in zip(self.pairs, reversed(alphas), strict=True):
+            q = q + s * (alpha - rho * float(y @ q))
+        return -(self.P @ q)
+
+
+def solve_chunked(
+    evaluate: Evaluate,
+    problem: Problem,
+    to_raw: np.ndarray,
+    total_weight: float,
+    start: Terms,
+    *,
+    method: str = "newton",
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    verbose: int = 0,
+    callback: Callable[[np.ndarray], object] | None = None,
+) -> tuple[Solution, np.ndarray | None]:
+    """Minimise ``problem``'s objective, reaching the data only through ``evaluate``.
+
+    Parameters
+    ----------
+    evaluate : callable
+        ``evaluate(base, direction, steps, hessian) -> Terms``: one pass over the
+        data at raw-unit coefficients (see :func:`~._chunk.chunk_terms`).
+    problem : Problem
+        Driver-side problem (a :class:`MomentsDesign`, possibly standardized):
+        layout, penalty and the units of the optimality measure.
+    to_raw : ndarray
+        Matrix taking the problem's coefficients to raw-unit ones.
+    total_weight : float
+        ``Σ sᵢ``: the sums of :class:`~._chunk.Terms` are divided by it.
+    start : Terms
+        The sums at zero coefficients (from the setup pass).
+    method : {"newton", "lbfgs"}, default="newton"
+        Newton with ``XᵀWX`` (proximal Newton with an L1 part), or L-BFGS.
+    tol, max_iter, verbose, callback
+        As for every solver (:meth:`logistica.solvers.Solver.solve`).
+
+    Returns
+    -------
+    solution : Solution
+        Coefficients in the problem's units and the usual diagnostics.
+    raw_hessian : ndarray or None
+        The unpenalized ``Σ sᵢ ∂²ℓᵢ`` in raw units at the last Newton point.
+    """
+    driver = _Driver(problem, to_raw, total_weight)
+    hessian = method == "newton"
+    point = driver.point(problem.zero_coef(), start)
+    zero_residual = problem.optimality_residual(point.coef, point.grad)
+    problem.optimality_scale = float(np.max(np.abs(zero_residual))) or 1.0
+    progress = Progress(problem, f"{method} (chunked)", tol, verbose, callback)
+    lbfgs = None if hessian else _LBFGS(driver.precondition)
+    message, n_iter = "", 0
+    stop = progress.record(0, point.coef, point.value, point.grad)
+    while not stop and n_iter < max_iter:
+        violation = progress.last_optimality * problem.optimality_scale
+        if hessian:
+            direction, decrease, target = driver.newton(point, violation)
+        else:
+            direction = lbfgs.direction(point.grad)
+            decrease, target = float(point.grad @ direction), point.coef + direction
+        if not decrease < 0:
+            message = "no descent direction (limit of floating-point precision)"
+            break
+        base = to_raw @ point.coef
+        terms = evaluate(base, to_raw @ direction, STEPS, hessian)
+        slack = 10 * _EPS * abs(point.value)
+        accepted = [
+            t
+            for t, trial in zip(STEPS, terms.trials, strict=True)
+            if driver.objective(point.coef + t * direction, trial)
+            <= point.value + _ARMIJO * t * decrease + slack
+        ]
+        if not accepted:
+            message = "line search found no acceptable step (floating-point limit)"
+            break
+        step = float(accepted[0])
+        if step != 1.0:  # the gradient is needed at the damped point: one more pass
+            terms = evaluate(base, to_raw @ (step * direction), STEPS[:1], hessian)
+        n_iter += 1
+        new = driver.point(target if step == 1.0 else point.coef + step * direction, terms)
+        if lbfgs is not None:
+            lbfgs.update(new.coef - point.coef, new.grad - point.grad)
+        point = new
+        stop = progress.record(n_iter, point.coef, point.value, point.grad)
+    return progress.solution(point.coef, n_iter, message), point.raw_hessian

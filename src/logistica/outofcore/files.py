@@ -1,0 +1,334 @@
+"""Exact fits on data that do not fit in memory: :func:`fit_files`.
+
+Parquet or CSV files are read through :mod:`pyarrow.dataset` in record
+batches of ``batch_size`` rows, never all at once. The passes:
+
+1. *schema*: the columns, the levels of categorical (string, dictionary,
+   boolean-free non-numeric) columns, the classes and their total weights;
+2. *moments*: weighted column moments (the units of the stopping measure and
+   of ``standardize``) and the objective at zero;
+3. one pass per Newton (or L-BFGS) iteration, accumulating the loss, the
+   gradient and ``XᵀWX`` batch by batch; a damped step costs one more pass.
+
+The optimum is the in-memory one (same objective, same stopping measure), so
+the coefficients agree with :class:`~logistica.LogisticRegression` on the
+same rows to the solver's tolerance. Memory is bounded by the batch: a few
+``batch_size × n_features`` float64 arrays and a ``n_coef²`` Hessian.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..estimators import LogisticRegression
+from ..objective import make_loss
+from ._chunk import Moments, Terms, chunk_moments, chunk_terms
+from ._model import check_supported, class_multipliers, fit_reduced
+
+__all__ = ["fit_files"]
+
+
+def _pyarrow():
+    try:
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError('fit_files needs pyarrow: pip install "logistica[parquet]"') from error
+    return pa, ds
+
+
+def _dataset(source, file_format: str | None):
+    """A ``pyarrow.dataset`` over a file, a directory, a glob pattern or a list of paths."""
+    _, ds = _pyarrow()
+    if isinstance(source, (str, os.PathLike)):
+        text = os.fspath(source)
+        if any(char in text for char in "*?["):
+            paths = sorted(glob.glob(text, recursive=True))
+            if not paths:
+                raise FileNotFoundError(f"no file matches {text!r}")
+            source = paths
+        elif not os.path.exists(text):
+            raise FileNotFoundError(f"no such file or directory: {text!r}")
+        else:
+            source = text
+    else:
+        source = [os.fspath(path) for path in source]
+    if file_format is None:
+        first = source if isinstance(source, str) else source[0]
+        file_format = "csv" if str(first).lower().endswith((".csv", ".csv.gz")) else "parquet"
+    return ds.dataset(source, format=file_format)
+
+
+@dataclass
+class _Layout:
+    """How record batches become ``(X, codes, weight, offset)``."""
+
+    numeric: list[str]
+    categorical: dict[str, list] = field(default_factory=dict)
+    drop_first: bool = True
+    classes: np.ndarray | None = None
+    multipliers: np.ndarray | None = None
+
+    @property
+    def feature_names(self) -> list[str]:
+        names = list(self.numeric)
+        for name, levels in self.categorical.items():
+            kept = levels[1:] if self.drop_first else levels
+            names.extend(f"{name}_{level}" for level in kept)
+        return names
+
+
+class _Reader:
+    """Batches of a dataset, with pass accounting and a Rich progress bar per pass."""
+
+    def __init__(self, dataset, target, weight, offset, batch_size, progress) -> None:
+        self.dataset = dataset
+        self.target, self.weight, self.offset = target, weight, offset
+        self.batch_size = int(batch_size)
+        console = Console(stderr=True)
+        self.show = console.is_terminal if progress is None else bool(progress)
+        self.console = console
+        self.rows = dataset.count_rows()
+        self.passes = 0
+        self.bytes_scanned = 0
+
+    def batches(self, columns: list[str], label: str):
+        """Record batches of ``columns``, one pass over the data."""
+        self.passes += 1
+        scanner = self.dataset.scanner(
+            columns=columns, batch_size=self.batch_size, batch_readahead=1, fragment_readahead=1
+        )
+        bar = Progress(
+            TextColumn(f"pass {self.passes} ({label})"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} rows"),
+            TimeElapsedColumn(),
+            console=self.console,
+            disable=not self.show,
+        )
+        with bar:
+            task = bar.add_task(label, total=self.rows)
+            for batch in scanner.to_batches():
+                if batch.num_rows == 0:
+                    continue
+                self.bytes_scanned += batch.nbytes
+                yield batch
+                bar.update(task, advance=batch.num_rows)
+
+    def arrays(self, layout: _Layout, label: str):
+        """``(X, codes, weight, offset)`` per batch."""
+        columns = [*layout.numeric, *layout.categorical, self.target]
+        columns += [name for name in (self.weight, self.offset) if name is not None]
+        for batch in self.batches(list(dict.fromkeys(columns)), label):
+            yield _encode(batch, layout, self.target, self.weight, self.offset)
+
+
+def _column(batch, name: str) -> np.ndarray:
+    column = batch.column(name)
+    if column.null_count:
+        raise ValueError(
+            f"column {name!r} has {column.null_count} missing values in a batch; "
+            "fill or drop them before fitting"
+        )
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _encode(batch, layout: _Layout, target, weight, offset):
+    n = batch.num_rows
+    blocks = (
+        [np.column_stack([_column(batch, name) for name in layout.numeric])]
+        if (layout.numeric)
+        else []
+    )
+    for name, levels in layout.categorical.items():
+        codes = pd.Categorical(_column(batch, name), categories=levels).codes
+        onehot = np.zeros((n, len(levels)))
+        onehot[np.arange(n), codes] = 1.0
+        blocks.append(onehot[:, 1:] if layout.drop_first else onehot)
+    X = np.ascontiguousarray(np.hstack(blocks) if blocks else np.empty((n, 0)), np.float64)
+    labels = _column(batch, target)
+    codes = np.searchsorted(layout.classes, labels)
+    sw = np.ones(n) if weight is None else _column(batch, weight).astype(np.float64)
+    if layout.multipliers is not None:
+        sw = sw * layout.multipliers[codes]
+    off = None if offset is None else _column(batch, offset).astype(np.float64)
+    y = codes.astype(np.float64) if len(layout.classes) == 2 else codes
+    return X, y, sw, off
+
+
+def _schema_pass(reader: _Reader, features, fit_intercept: bool) -> tuple[_Layout, np.ndarray]:
+    """Columns, categorical levels, classes and their total weights (pass 1)."""
+    pa, _ = _pyarrow()
+    schema = reader.dataset.schema
+    special = {reader.target, reader.weight, reader.offset} - {None}
+    missing = sorted(special - set(schema.names))
+    if missing:
+        raise ValueError(f"columns {missing} are not in the data; columns: {schema.names}")
+    names = [n for n in schema.names if n not in special] if features is None else list(features)
+    layout = _Layout(numeric=[], drop_first=fit_intercept)
+    for name in names:
+        if name not in schema.names:
+            raise ValueError(f"feature {name!r} is not in the data; columns: {schema.names}")
+        kind = schema.field(name).type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
+            layout.numeric.append(name)
+        elif (
+            pa.types.is_string(kind)
+            or pa.types.is_large_string(kind)
+            or (pa.types.is_dictionary(kind))
+        ):
+            layout.categorical[name] = []
+        else:
+            raise ValueError(f"column {name!r} has type {kind}, neither numeric nor categorical")
+    totals: dict = {}
+    levels = {name: set() for name in layout.categorical}
+    columns = [*layout.categorical, reader.target] + ([reader.weight] if reader.weight else [])
+    for batch in reader.batches(list(dict.fromkeys(columns)), "schema"):
+        labels = _column(batch, reader.target)
+        sw = np.ones(batch.num_rows) if reader.weight is None else _column(batch, reader.weight)
+        if np.any(~np.isfinite(sw)) or np.any(sw < 0):
+            raise ValueError(f"column {reader.weight!r} must hold finite weights >= 0")
+        values, inverse = np.unique(labels, return_inverse=True)
+        for value, total in zip(values.tolist(), np.bincount(inverse, sw), strict=True):
+            totals[value] = totals.get(value, 0.0) + float(total)
+        for name in layout.categorical:
+            levels[name].update(pd.unique(_column(batch, name)).tolist())
+    if len(totals) < 2:
+        raise ValueError(f"the target {reader.target!r} has fewer than two classes: {totals}")
+    layout.categorical = {name: sorted(found) for name, found in levels.items()}
+    layout.classes = np.array(sorted(totals))
+    return layout, np.array([totals[c] for c in layout.classes.tolist()])
+
+
+def fit_files(
+    paths,
+    target: str,
+    features: Sequence[str] | None = None,
+    *,
+    sample_weight: str | None = None,
+    offset: str | None = None,
+    batch_size: int = 65_536,
+    file_format: str | None = None,
+    progress: bool | None = None,
+    **estimator_params,
+) -> LogisticRegression:
+    """Fit a :class:`~logistica.LogisticRegression` exactly, streaming files batch by batch.
+
+    Parameters
+    ----------
+    paths : str, path or list of paths
+        A Parquet/CSV file, a directory of them, a glob pattern (``"data/*.parquet"``)
+        or a list of files.
+    target : str
+        The label column.
+    features : sequence of str, optional
+        Feature columns (default: every other column). Numeric and boolean
+        columns are used as they are; string and dictionary columns are one-hot
+        encoded over the levels found in a first pass (sorted; the first level
+        dropped when ``fit_intercept``), named ``"column_level"``.
+    sample_weight, offset : str, optional
+        Columns holding per-row weights and a known offset of the linear predictor.
+    batch_size : int, default=65536
+        Rows per record batch: what bounds the memory.
+    file_format : {"parquet", "csv"}, optional
+        Default: from the file extension.
+    progress : bool, optional
+        Show a Rich progress bar per pass on stderr (default: when it is a terminal).
+    **estimator_params
+        Parameters of :class:`~logistica.LogisticRegression` (``C``, ``l1_ratio``,
+        ``standardize``, ``class_weight``, ``penalty_factor``, ``tol``,
+        ``max_iter``, ``solver`` in ``{"auto", "newton", "lbfgs"}``, ...).
+
+    Returns
+    -------
+    LogisticRegression
+        An ordinary fitted model, plus ``fit_stats_`` (passes over the data,
+        bytes scanned, rows, time) and, for binary models,
+        ``fisher_information_``: the unpenalized ``XᵀWX`` at the estimate
+        (features then intercept, raw units).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, tempfile, os
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=200), "g": rng.choice(["a", "b"], 200)})
+    >>> frame["y"] = (frame.x + rng.logistic(size=200) > 0).astype(int)
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.parquet"); frame.to_parquet(path)
+    >>> model = fit_files(path, target="y", batch_size=64)
+    >>> list(model.feature_names_in_), model.fit_stats_["passes"] > 2
+    (['x', 'g_b'], True)
+    """
+    import time
+
+    started = time.perf_counter()
+    model = LogisticRegression(**estimator_params)
+    check_supported(model)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
+    reader = _Reader(
+        _dataset(paths, file_format), target, sample_weight, offset, batch_size, progress
+    )
+    layout, totals = _schema_pass(reader, features, model.fit_intercept)
+    layout.multipliers = class_multipliers(model, layout.classes, totals)
+    loss = make_loss(len(layout.classes))
+    n_coef = (len(layout.feature_names) + model.fit_intercept) * loss.n_outputs
+    zero = np.zeros(n_coef)
+
+    def batch_sums(arrays, base, direction, steps, hessian) -> Terms:
+        X, y, sw, off = arrays
+        return chunk_terms(X, y, sw, off, loss, model.fit_intercept, base, direction, steps,
+                           hessian)  # fmt: skip
+
+    moments_total, start = _running_sum(
+        _Pair(chunk_moments(arrays[0], arrays[2]), batch_sums(arrays, zero, zero, np.ones(1), True))
+        for arrays in reader.arrays(layout, "moments")
+    )
+
+    def evaluate(base, direction, steps, hessian) -> Terms:
+        label = "newton" if hessian else "lbfgs"
+        return _running_sum(
+            batch_sums(arrays, base, direction, steps, hessian)
+            for arrays in reader.arrays(layout, label)
+        )
+
+    model, _ = fit_reduced(
+        model, evaluate, classes=layout.classes, moments=moments_total,
+        start=start, feature_names=layout.feature_names,
+    )  # fmt: skip
+    model.fit_stats_ = {
+        "passes": reader.passes,
+        "bytes_scanned": reader.bytes_scanned,
+        "rows": int(moments_total.rows),
+        "batch_size": reader.batch_size,
+        "graph_submissions": 0,
+        "seconds": time.perf_counter() - started,
+    }
+    return model
+
+
+class _Pair(tuple):
+    """``(Moments, Terms)`` that add element-wise."""
+
+    def __new__(cls, moments: Moments, terms: Terms):
+        return super().__new__(cls, (moments, terms))
+
+    def __add__(self, other):
+        return _Pair(self[0] + other[0], self[1] + other[1])
+
+
+def _running_sum(items):
+    """Sum as the items arrive (one pass, constant memory)."""
+    total = None
+    for item in items:
+        total = item if total is None else total + item
+    if total is None:
+        raise ValueError("the data have no rows")
+    return total
