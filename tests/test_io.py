@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
@@ -319,3 +320,17 @@ def test_stored_format_1_0_tabular_model_still_loads():
     with pytest.warns(UnseenLevelWarning, match="'city': 1"):
         proba = model.predict_proba(rows)
     np.testing.assert_allclose(proba[:, 1], _sigmoid(z), atol=1e-12)
+
+
+def test_save_a_model_that_refuses_unseen_levels(tmp_path):
+    """Synthetic golden rows respect the model's own policy for unseen and missing levels."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=200), "c": rng.choice(["a", "b", "c"], 200), "d": ["u", "v"] * 100}
+    )
+    y = (frame["x"] + (frame["c"] == "a") > 0.3).astype(int)
+    model = TabularModel(handle_unknown="error").fit(frame, y)
+    path = tmp_path / "strict.json"
+    logistica.save(model, path)
+    loaded = logistica.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(frame), model.predict_proba(frame))

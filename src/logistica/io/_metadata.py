@@ -109,8 +109,12 @@ def _synthetic_table(model: TabularModel) -> pd.DataFrame:
             columns[step.column] = [False, True, None, True]
         else:
             levels = step.levels or step.infrequent or ["<unseen>"]
+            refuses = step.handle_unknown == "error"
             odd = step.infrequent[0] if step.infrequent else "<unseen level>"
-            columns[step.column] = [levels[0], levels[-1], None, odd]
+            if refuses and not step.infrequent:
+                odd = levels[len(levels) // 2]  # the policy refuses unseen levels
+            missing = None if step.missing_level or not refuses else levels[0]
+            columns[step.column] = [levels[0], levels[-1], missing, odd]
     return pd.DataFrame(columns)
 
 
