@@ -20,6 +20,7 @@ def test_top_level_all_is_sorted_and_pinned():
         "TabularModel",
         "__version__",
         "export_onnx",
+        "fit_files",
         "load",
         "logistic_path",
         "logit",
@@ -45,6 +46,8 @@ def test_top_level_all_is_sorted_and_pinned():
         "logistica.formula",
         "logistica.tabular",
         "logistica.io",
+        "logistica.outofcore",
+        "logistica.dask",
     ],
 )
 def test_submodules_export_what_they_declare(module):

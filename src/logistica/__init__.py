@@ -13,6 +13,7 @@ from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
 from .formula import logit
 from .inference import summarize
 from .io import export_onnx, load, save
+from .outofcore import fit_files
 from .path import logistic_path
 from .streaming import stream_fit
 from .tabular import TabularModel
@@ -28,6 +29,7 @@ __all__ = [
     "TabularModel",
     "__version__",
     "export_onnx",
+    "fit_files",
     "load",
     "logistic_path",
     "logit",
