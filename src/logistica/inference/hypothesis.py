@@ -9,7 +9,17 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-__all__ = ["ChiSquareTest", "parameter_positions", "restriction_matrix", "wald_test"]
+from ._constraints import parse_constraints
+
+__all__ = [
+    "ChiSquareTest",
+    "constraint_names",
+    "linear_hypothesis",
+    "parameter_positions",
+    "restriction_matrix",
+    "t_test",
+    "wald_test",
+]
 
 
 @dataclass(frozen=True)
@@ -155,3 +165,88 @@ def wald_test(params: np.ndarray, covariance: np.ndarray, R: np.ndarray, q=None)
     statistic = float(gap @ np.linalg.solve(middle, gap))
     df = R.shape[0]
     return ChiSquareTest("wald", statistic, df, float(stats.chi2.sf(statistic, df)))
+
+
+def constraint_names(labels: pd.Index) -> list[str]:
+    """Names of the parameters in hypothesis strings: ``feature``, or ``feature[class]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> constraint_names(pd.MultiIndex.from_product([[1, 2], ["intercept", "age"]]))
+    ['intercept[1]', 'age[1]', 'intercept[2]', 'age[2]']
+    """
+    if isinstance(labels, pd.MultiIndex):
+        return [f"{feature}[{label}]" for label, feature in labels]
+    return [str(label) for label in labels]
+
+
+def linear_hypothesis(R, q, labels: pd.Index) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
+    """``(R, q, row names)`` of a hypothesis given as a matrix, names, or a string.
+
+    A string other than a parameter name is parsed as constraints
+    (``"x1 + 2*x2 = 1, x3 = 0"``; multinomial parameters are ``feature[class]``)
+    and carries its own right-hand side.
+
+    Raises
+    ------
+    ValueError
+        For a string hypothesis with a separate ``q``, and what
+        :func:`restriction_matrix` and the parser refuse.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> R, q, rows = linear_hypothesis("age = 2*dose", None, pd.Index(["intercept", "age", "dose"]))
+    >>> R.tolist(), q.tolist(), rows
+    ([[0.0, 1.0, -2.0]], [0.0], ['age = 2 * dose'])
+    """
+    features = set(map(str, labels.get_level_values(-1)))
+    if isinstance(R, str) and R not in features:
+        if q is not None:
+            raise ValueError("a string hypothesis carries its right-hand side; do not pass q")
+        matrix, rhs, parts = parse_constraints(R, constraint_names(labels))
+        return matrix, rhs, parts
+    matrix = restriction_matrix(R, labels)
+    if _is_names(R):
+        rows = [str(labels[j]) for j in parameter_positions(labels, R)]
+    else:
+        rows = [f"c{i}" for i in range(matrix.shape[0])]
+    return matrix, q, rows
+
+
+def t_test(
+    params: np.ndarray, covariance: np.ndarray, R: np.ndarray, q=None, rows=None, alpha=0.05
+) -> pd.DataFrame:
+    """One z-test per row of ``R θ = q`` (statsmodels' ``t_test`` for a discrete model).
+
+    Returns
+    -------
+    DataFrame
+        Per restriction: ``coef`` (``Rθ``), ``std_err``, ``z`` (``(Rθ - q)/SE``),
+        ``p_value``, and the ``1 - alpha`` interval ``ci_lower``, ``ci_upper`` of ``Rθ``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t_test(np.array([2.0, 0.5]), np.eye(2), np.array([[1.0, -1.0]]))["z"].round(4).tolist()
+    [1.0607]
+    """
+    q = np.zeros(R.shape[0]) if q is None else np.atleast_1d(np.asarray(q, dtype=np.float64))
+    if q.shape != (R.shape[0],):
+        raise ValueError(f"q has shape {q.shape}, expected ({R.shape[0]},): one per row of R")
+    value = R @ params
+    se = np.sqrt(np.einsum("ij,jk,ik->i", R, covariance, R))
+    z = (value - q) / se
+    half = stats.norm.ppf(1 - alpha / 2) * se
+    return pd.DataFrame(
+        {
+            "coef": value,
+            "std_err": se,
+            "z": z,
+            "p_value": 2 * stats.norm.sf(np.abs(z)),
+            "ci_lower": value - half,
+            "ci_upper": value + half,
+        },
+        index=pd.Index(rows if rows is not None else range(R.shape[0]), name="hypothesis"),
+    )

@@ -22,8 +22,9 @@ from .covariance import check_cov_type, check_groups, covariance
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import (
     ChiSquareTest,
+    linear_hypothesis,
     parameter_positions,
-    restriction_matrix,
+    t_test,
     wald_test,
 )
 from .margins import MarginalEffects, marginal_effects
@@ -300,20 +301,34 @@ class Results:
 
         Parameters
         ----------
-        R : array-like of shape (r, n_params) or (n_params,), or names
+        R : array-like of shape (r, n_params) or (n_params,), names, or str
             The restrictions, columns in the order of :meth:`cov_params`; or
             parameter names meaning "these are zero": a feature name (all its
             parameters, in every class of a multinomial model), or a
-            ``(class, feature)`` pair.
+            ``(class, feature)`` pair; or a string of constraints as in
+            statsmodels, ``"GPA = PSI"``, ``"x1 + 2*x2 = 1, x3 = 0"`` (the
+            parameters of a multinomial model are written ``feature[class]``).
         q : array-like of shape (r,), optional
-            Right-hand side, zeros by default.
+            Right-hand side, zeros by default (a string carries its own).
 
         Returns
         -------
         ChiSquareTest
         """
-        matrix = restriction_matrix(R, self._fit.labels)
+        matrix, q, _ = linear_hypothesis(R, q, self._fit.labels)
         return wald_test(self._params, self._cov, matrix, q)
+
+    def t_test(self, R, q=None, alpha: float = 0.05) -> pd.DataFrame:
+        """One z-test per restriction of ``R θ = q`` (``R`` and ``q`` as in :meth:`wald_test`).
+
+        Returns
+        -------
+        DataFrame
+            ``coef`` (``Rθ``), ``std_err``, ``z``, ``p_value``, ``ci_lower``,
+            ``ci_upper``, one row per restriction.
+        """
+        matrix, q, rows = linear_hypothesis(R, q, self._fit.labels)
+        return t_test(self._params, self._cov, matrix, q, rows, alpha)
 
     def lr_test(self, other: Results) -> ChiSquareTest:
         """Likelihood-ratio test between this model and a nested one, fitted on the same data.
