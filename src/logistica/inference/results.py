@@ -18,6 +18,7 @@ from scipy import stats
 
 from ..exceptions import InferenceWarning
 from ._model import FittedLikelihood, from_estimator
+from .anova import anova
 from .covariance import check_cov_type, check_groups, covariance
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import (
@@ -347,6 +348,23 @@ class Results:
         statistic = 2.0 * (full.llf - small.llf)
         df = full.n_params - small.n_params
         return ChiSquareTest("likelihood ratio", statistic, df, float(stats.chi2.sf(statistic, df)))
+
+    def anova(self, type: int = 2) -> pd.DataFrame:
+        """Likelihood-ratio and Wald tests of every term of a formula fit (``car::Anova``).
+
+        Parameters
+        ----------
+        type : {2, 3}, default=2
+            Type II (each term after the others that do not contain it) or III
+            (each term last). A categorical variable is one term.
+
+        Returns
+        -------
+        DataFrame
+            Per term: ``df``, ``lr_chi2``, ``lr_p_value``, ``wald_chi2``,
+            ``wald_p_value``. See :mod:`logistica.inference.anova`.
+        """
+        return anova(self._fit, self._cov, type)
 
     # -- diagnostics -------------------------------------------------------------------
     def vif(self) -> pd.Series:
