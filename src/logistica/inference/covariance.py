@@ -25,6 +25,10 @@ Small-sample conventions
 ``cluster``
     ``G/(G-1) · (n-1)/(n-k)`` times the sandwich of cluster score sums:
     statsmodels' default (``use_correction=True``, CRV1), and Stata's.
+    Two-way clustering (``groups`` of shape (n, 2)) is Cameron, Gelbach and
+    Miller's ``V₁ + V₂ - V₁₂``: one-way matrices on each dimension and on
+    their intersection, each with its own correction. It need not be
+    positive semi-definite in small samples.
 """
 
 from __future__ import annotations
@@ -263,16 +267,25 @@ def _cluster_scores(fit: FittedLikelihood, raw, codes: np.ndarray, n_groups: int
 def check_groups(groups, n_samples: int) -> tuple[np.ndarray, int]:
     """Integer cluster codes of ``groups`` and the number of clusters.
 
+    ``groups`` of shape (n_samples, 2) (two-way clustering) is checked column
+    by column; its codes are those of the intersection clusters.
+
     Raises
     ------
     ValueError
-        For a wrong length, missing values, or fewer than two clusters.
+        For a wrong shape, missing values, or fewer than two clusters.
     """
     values = np.asarray(groups)
+    if values.ndim == 2 and values.shape == (n_samples, 2):
+        for column in values.T:
+            check_groups(column, n_samples)
+        pairs = [check_groups(column, n_samples)[0] for column in values.T]
+        _, codes = np.unique(np.column_stack(pairs), axis=0, return_inverse=True)
+        return codes.ravel(), int(codes.max()) + 1
     if values.ndim != 1 or values.shape[0] != n_samples:
         raise ValueError(
             f"groups has shape {values.shape}, expected ({n_samples},): one cluster label "
-            "per row of X"
+            f"per row of X (or ({n_samples}, 2) for two-way clustering)"
         )
     if np.any(pd.isna(values)):
         raise ValueError("groups contains missing values")
@@ -281,6 +294,25 @@ def check_groups(groups, n_samples: int) -> tuple[np.ndarray, int]:
     if n_groups < 2:
         raise ValueError("cov_type='cluster' needs at least two distinct groups")
     return codes.ravel(), n_groups
+
+
+def _one_way(fit: FittedLikelihood, raw, bread, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """CRV1 cluster-robust covariance for one clustering."""
+    n, k = fit.nobs, fit.n_params
+    scores = _cluster_scores(fit, raw, codes, n_groups)
+    correction = n_groups / (n_groups - 1) * (n - 1) / (n - k)
+    return correction * (bread @ (scores.T @ scores) @ bread)
+
+
+def _cluster_covariance(fit: FittedLikelihood, raw, bread, groups) -> np.ndarray:
+    """One-way, or two-way (Cameron–Gelbach–Miller) cluster-robust covariance."""
+    n_samples = fit.problem.n_samples
+    codes, n_groups = check_groups(groups, n_samples)
+    if np.ndim(groups) == 1:
+        return _one_way(fit, raw, bread, codes, n_groups)
+    columns = np.asarray(groups).T
+    first, second = (_one_way(fit, raw, bread, *check_groups(c, n_samples)) for c in columns)
+    return first + second - _one_way(fit, raw, bread, codes, n_groups)
 
 
 def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) -> np.ndarray:
@@ -292,8 +324,9 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
         The model.
     cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
         See the module notes for the conventions.
-    groups : array-like of shape (n_samples,), optional
-        Cluster labels; required by (and only used with) ``"cluster"``.
+    groups : array-like of shape (n_samples,) or (n_samples, 2), optional
+        Cluster labels; required by (and only used with) ``"cluster"``. Two
+        columns: two-way clustering.
 
     Returns
     -------
@@ -321,15 +354,11 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
     bread = invert_information(information, parameter_names(fit))
     if cov_type == "nonrobust":
         return bread
-    n, k = fit.nobs, fit.n_params
     if cov_type == "cluster":
-        codes, n_groups = check_groups(groups, fit.problem.n_samples)
-        scores = _cluster_scores(fit, raw, codes, n_groups)
-        correction = n_groups / (n_groups - 1) * (n - 1) / (n - k)
-        meat = scores.T @ scores
-    else:
-        meat = _meat(fit, raw, cov_type, information)
-        correction = n / (n - k) if cov_type == "HC1" else 1.0
+        return _cluster_covariance(fit, raw, bread, groups)
+    n, k = fit.nobs, fit.n_params
+    meat = _meat(fit, raw, cov_type, information)
+    correction = n / (n - k) if cov_type == "HC1" else 1.0
     return correction * (bread @ meat @ bread)
 
 

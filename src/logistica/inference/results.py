@@ -51,8 +51,8 @@ class Results:
         The model's likelihood and estimate.
     cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
         Covariance of the estimates (see :mod:`logistica.inference.covariance`).
-    groups : array-like of shape (n_samples,), optional
-        Cluster labels for ``cov_type="cluster"``.
+    groups : array-like of shape (n_samples,) or (n_samples, 2), optional
+        Cluster labels for ``cov_type="cluster"``; two columns for two-way clustering.
 
     Examples
     --------
@@ -505,8 +505,9 @@ def summarize(
         The training labels.
     cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
         Covariance of the estimates.
-    groups : array-like of shape (n_samples,), optional
-        Cluster labels, required by ``cov_type="cluster"``.
+    groups : array-like of shape (n_samples,) or (n_samples, 2), optional
+        Cluster labels, required by ``cov_type="cluster"``; two columns for
+        two-way (Cameron–Gelbach–Miller) clustering.
     sample_weight : array-like of shape (n_samples,), optional
         The weights used in ``fit`` (frequency weights; the model's
         ``class_weight`` is applied on top, as in ``fit``).
