@@ -181,7 +181,9 @@ def _codes(y, classes: np.ndarray) -> np.ndarray:
     return np.searchsorted(labels, y)
 
 
-def evaluate(model, X, y, *, n_boot: int = 200, random_state: int = 0) -> dict[str, dict]:
+def evaluate(
+    model, X, y, *, n_boot: int = 200, random_state: int = 0, computed: dict | None = None
+) -> dict[str, dict]:
     """Metrics of a fitted model on labelled data, each with a bootstrap 95% interval.
 
     Binary models: precision, recall, F1 and accuracy at the model's decision
@@ -198,6 +200,10 @@ def evaluate(model, X, y, *, n_boot: int = 200, random_state: int = 0) -> dict[s
         Their labels.
     n_boot : int, default=200
         Bootstrap replicates (stratified by class).
+    computed : dict, optional
+        The same metrics already computed on the same data (a report's
+        ``data["metrics"]["metrics"]``, see :func:`logistica.report.read_data`):
+        only the calibration error is added.
     random_state : int, default=0
         Seed of the bootstrap.
 
@@ -215,9 +221,11 @@ def evaluate(model, X, y, *, n_boot: int = 200, random_state: int = 0) -> dict[s
         proba = np.asarray(model.predict_proba(X), dtype=np.float64)
     binary = proba.shape[1] == 2
     threshold = decision_threshold(model)
-    table = metric_table(
-        codes, proba, 0.5 if threshold is None else threshold, n_boot, random_state
-    )["metrics"]
+    if computed is None:
+        decide_at = 0.5 if threshold is None else threshold
+        table = metric_table(codes, proba, decide_at, n_boot, random_state)["metrics"]
+    else:
+        table = dict(computed)
     forecast = proba[:, 1] if binary else proba
     ece = bootstrap_ci(
         expected_calibration_error, codes, forecast, n_boot=n_boot, random_state=random_state

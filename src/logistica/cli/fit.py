@@ -150,6 +150,52 @@ class Fitted:
     y_test: pd.Series | None
 
 
+def _test(ui: Ui, job: FitJob, model, X_train, X_test, y_train, y_test) -> tuple:
+    """The report (``--report``) and the test metrics: ``(metrics, report path)`` or None."""
+    report = None
+    if job.report is not None:
+        if X_test is None:
+            raise CliError("--report needs a test split (--test-size > 0)", "usage")
+        with ui.progress("writing the report"):
+            report = write_report(
+                model,
+                X_test,
+                y_test,
+                job.report,
+                X_train=X_train,
+                y_train=y_train,
+                title=job.title,
+                n_boot=job.n_boot,
+            )
+    metrics, computed = None, None
+    if report is not None and job.seed == 0:  # the report bootstrapped the same metrics
+        from ..report import read_data
+
+        computed = read_data(report)["metrics"]["metrics"]
+    if X_test is not None:
+        with ui.progress("evaluating on the test split"):
+            metrics = evaluate(
+                model, X_test, y_test, n_boot=job.n_boot, random_state=job.seed, computed=computed
+            )
+    return metrics, report
+
+
+def _model_card(job: FitJob, columns: list[str], classes: list) -> dict:
+    """What the CLI needs later (target, imputation policy) and what the fit was."""
+    return {
+        "intended_use": f"predict {job.target!r} from {len(columns)} columns of {job.source}",
+        "cli": {
+            "target": job.target,
+            "classes": classes,
+            "positive_class": classes[1] if len(classes) == 2 else None,
+            "impute": job.impute,
+            "source": job.source,
+            "test_size": job.test_size,
+            "seed": job.seed,
+        },
+    }
+
+
 def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, Fitted | None]:
     """Check, split, fit, test, save and report: the ``--json`` document and the fit."""
     columns = select_columns(frame, job.target, job.features, job.exclude)
@@ -167,24 +213,10 @@ def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, Fitted | 
     if job.dry_run:
         return _dry_run(ui, job, X_train, X_test, y_train), None
     model = _fit(ui, job, X_train, y_train)
-    metrics = None
-    if X_test is not None:
-        with ui.progress("evaluating on the test split"):
-            metrics = evaluate(model, X_test, y_test, n_boot=job.n_boot, random_state=job.seed)
+    metrics, report = _test(ui, job, model, X_train, X_test, y_train, y_test)
     inference = fit_inference(model, X_train, y_train)
     classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
-    model_card = {
-        "intended_use": f"predict {job.target!r} from {len(columns)} columns of {job.source}",
-        "cli": {
-            "target": job.target,
-            "classes": classes,
-            "positive_class": classes[1] if len(classes) == 2 else None,
-            "impute": job.impute,
-            "source": job.source,
-            "test_size": job.test_size,
-            "seed": job.seed,
-        },
-    }
+    model_card = _model_card(job, columns, classes)
     stored = None if metrics is None else {k: v["estimate"] for k, v in metrics.items()}
     if stored is not None:
         stored["n_test"] = float(len(y_test))
@@ -196,21 +228,6 @@ def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, Fitted | 
         raise CliError(
             f"cannot write {job.output}: {error.strerror or error}", "cannot_write"
         ) from None
-    report = None
-    if job.report is not None:
-        if X_test is None:
-            raise CliError("--report needs a test split (--test-size > 0)", "usage")
-        with ui.progress("writing the report"):
-            report = write_report(
-                model,
-                X_test,
-                y_test,
-                job.report,
-                X_train=X_train,
-                y_train=y_train,
-                title=job.title,
-                n_boot=job.n_boot,
-            )
     threshold = getattr(model.model_, "threshold_", None)
     document = {
         "model": str(path),
