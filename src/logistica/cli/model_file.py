@@ -37,8 +37,9 @@ def show_summary(ui: Ui, model_file: ModelFile, limit: int | None = None) -> dic
         "calibration": model.calibration,
         "test_metrics": training.get("test_metrics"),
     }
+    positive = f" (positive: {facts['classes'][1]})" if len(facts["classes"]) == 2 else ""
     ui.show(
-        f"classes {facts['classes']} (positive: {facts['classes'][-1]}); trained on "
+        f"classes {facts['classes']}{positive}; trained on "
         f"{facts['n_rows']} rows at {facts['fitted_at']}; solver {facts['solver']}, "
         f"converged {facts['converged']}"
     )
