@@ -4,11 +4,12 @@ The entry point is :func:`summarize` (also ``LogisticRegression.summarize``),
 which returns an immutable :class:`Results` with statsmodels' names.
 """
 
+from .build import summarize
 from .covariance import COV_TYPES
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import ChiSquareTest
 from .margins import MarginalEffects
-from .results import Results, summarize
+from .results import Results
 from .separation import SeparationReport, detect_separation, warn_if_separated
 from .summary import Summary
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,12 @@ from scipy import linalg, stats
 
 from ._constraints import parse_constraints
 
+if TYPE_CHECKING:
+    from ._model import FittedLikelihood
+
 __all__ = [
     "ChiSquareTest",
+    "check_nested",
     "constraint_names",
     "linear_hypothesis",
     "parameter_positions",
@@ -250,3 +255,32 @@ def t_test(
         },
         index=pd.Index(rows if rows is not None else range(R.shape[0]), name="hypothesis"),
     )
+
+
+def check_nested(full: FittedLikelihood, small: FittedLikelihood) -> None:
+    """Raise a ``ValueError`` unless ``small`` is nested in ``full``, on the same data.
+
+    Both must be unpenalized fits (or both Firth fits) of the same observations
+    and classes, ``small`` with a subset of ``full``'s terms: what a
+    likelihood-ratio test between them needs.
+    """
+    if full.n_params == small.n_params:
+        raise ValueError("the models have as many parameters: an LR test needs nested models")
+    same_data = (
+        full.problem.n_samples == small.problem.n_samples
+        and np.isclose(full.nobs, small.nobs)
+        and np.array_equal(full.classes, small.classes)
+        and np.array_equal(full.problem.y, small.problem.y)
+    )
+    if not same_data:
+        raise ValueError("the models were not fitted on the same observations and classes")
+    missing = set(small.feature_names) - set(full.feature_names)
+    if missing or (small.problem.fit_intercept and not full.problem.fit_intercept):
+        raise ValueError(
+            f"the models are not nested: the smaller one has terms the larger lacks "
+            f"({sorted(missing) or ['intercept']})"
+        )
+    if full.penalized or small.penalized or full.firth != small.firth:
+        raise ValueError(
+            "an LR test needs two unpenalized fits (or two Firth fits); refit with C=np.inf"
+        )

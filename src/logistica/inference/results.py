@@ -17,12 +17,13 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import InferenceWarning
-from ._model import FittedLikelihood, from_estimator
+from ._model import FittedLikelihood
 from .anova import anova
 from .covariance import check_cov_type, check_groups, covariance
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import (
     ChiSquareTest,
+    check_nested,
     linear_hypothesis,
     parameter_positions,
     t_test,
@@ -34,7 +35,7 @@ from .profile import profile_conf_int, refit
 from .separation import SeparationReport, detect_separation
 from .summary import Summary, build_summary
 
-__all__ = ["Results", "summarize"]
+__all__ = ["Results"]
 
 
 class Results:
@@ -344,7 +345,7 @@ class Results:
         if not isinstance(other, Results):
             raise ValueError(f"lr_test needs another Results, got {type(other).__name__}")
         full, small = (self, other) if self.n_params > other.n_params else (other, self)
-        _check_nested(full._fit, small._fit)
+        check_nested(full._fit, small._fit)
         statistic = 2.0 * (full.llf - small.llf)
         df = full.n_params - small.n_params
         return ChiSquareTest("likelihood ratio", statistic, df, float(stats.chi2.sf(statistic, df)))
@@ -457,95 +458,3 @@ class Results:
             Prints as text; ``.frame`` is a DataFrame; ``.as_html()`` is HTML.
         """
         return build_summary(self, alpha, method)
-
-
-def _check_nested(full: FittedLikelihood, small: FittedLikelihood) -> None:
-    if full.n_params == small.n_params:
-        raise ValueError("the models have as many parameters: an LR test needs nested models")
-    same_data = (
-        full.problem.n_samples == small.problem.n_samples
-        and np.isclose(full.nobs, small.nobs)
-        and np.array_equal(full.classes, small.classes)
-        and np.array_equal(full.problem.y, small.problem.y)
-    )
-    if not same_data:
-        raise ValueError("the models were not fitted on the same observations and classes")
-    missing = set(small.feature_names) - set(full.feature_names)
-    if missing or (small.problem.fit_intercept and not full.problem.fit_intercept):
-        raise ValueError(
-            f"the models are not nested: the smaller one has terms the larger lacks "
-            f"({sorted(missing) or ['intercept']})"
-        )
-    if full.penalized or small.penalized or full.firth != small.firth:
-        raise ValueError(
-            "an LR test needs two unpenalized fits (or two Firth fits); refit with C=np.inf"
-        )
-
-
-def summarize(
-    model,
-    X=None,
-    y=None,
-    *,
-    cov_type: str = "nonrobust",
-    groups=None,
-    sample_weight=None,
-    offset=None,
-) -> Results:
-    """Inference for a fitted binary or multinomial ``LogisticRegression``.
-
-    Parameters
-    ----------
-    model : LogisticRegression
-        A fitted model (one-vs-rest models with more than two classes are refused).
-    X : array-like or sparse matrix of shape (n_samples, n_features), optional
-        The training data. May be omitted, with ``y``, for a model fitted by
-        :func:`logistica.formula.logit`, which keeps its design.
-    y : array-like of shape (n_samples,), optional
-        The training labels.
-    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
-        Covariance of the estimates.
-    groups : array-like of shape (n_samples,) or (n_samples, 2), optional
-        Cluster labels, required by ``cov_type="cluster"``; two columns for
-        two-way (Cameron–Gelbach–Miller) clustering.
-    sample_weight : array-like of shape (n_samples,), optional
-        The weights used in ``fit`` (frequency weights; the model's
-        ``class_weight`` is applied on top, as in ``fit``).
-    offset : array-like, optional
-        The offset used in ``fit``.
-
-    Returns
-    -------
-    Results
-
-    Raises
-    ------
-    ValueError
-        For unknown ``cov_type``, missing or mismatched ``groups``, data that do
-        not match the model, or a model without a likelihood.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from logistica import LogisticRegression
-    >>> from logistica.datasets import load_breast_cancer
-    >>> X, y = load_breast_cancer()
-    >>> X = X[["mean radius", "mean texture"]]
-    >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y, cov_type="HC1")
-    >>> res.bse.index.tolist()
-    ['intercept', 'mean radius', 'mean texture']
-    """
-    if X is None and y is None:
-        kept = getattr(model, "design_", None)
-        if kept is None:
-            raise ValueError(
-                "summarize needs the training data X and y (only models fitted with "
-                "logistica.formula.logit keep their design)"
-            )
-        X, y = kept.X, kept.y
-        sample_weight = kept.sample_weight if sample_weight is None else sample_weight
-        offset = kept.offset if offset is None else offset
-    elif X is None or y is None:
-        raise ValueError("pass both X and y, or neither (for a formula-fitted model)")
-    fit = from_estimator(model, X, y, sample_weight, offset)
-    return Results(fit, cov_type, groups)
