@@ -1,0 +1,159 @@
+"""fit_files: exact out-of-core fits equal the in-memory fit; memory bounded by the batch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logistica import LogisticRegression, fit_files
+
+pytest.importorskip("pyarrow")
+
+FEATURES = ["x0", "x1", "x2", "x3", "g"]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    n = 6000
+    X = rng.normal(size=(n, 4)) * [1, 10, 100, 0.1] + [0, 5, 1000, 0]
+    g = rng.choice(["a", "b", "c"], n)
+    z = X @ [0.5, -0.05, 0.002, 3] + (g == "b") * 0.7 - 3.0
+    frame = pd.DataFrame(X, columns=FEATURES[:4]).assign(g=g)
+    frame["y"] = (z + rng.logistic(size=n) > 0).astype(int)
+    frame["y3"] = np.array(["lo", "mid", "hi"])[np.digitize(z + rng.logistic(size=n), [-1, 1])]
+    frame["w"] = rng.uniform(0.5, 2, n)
+    root = tmp_path_factory.mktemp("parquet")
+    for i in range(3):
+        frame.iloc[i * 2000 : (i + 1) * 2000].to_parquet(root / f"part{i}.parquet")
+    design = pd.get_dummies(frame[FEATURES], columns=["g"], drop_first=True, dtype=float)
+    return root, frame, design
+
+
+CASES = [
+    ("y", None, {"C": 1.0}),
+    ("y", "w", {"C": np.inf}),
+    ("y3", None, {"C": 0.05, "standardize": True}),
+    ("y", None, {"C": 0.01, "l1_ratio": 1.0}),
+    ("y3", "w", {"C": 0.05, "l1_ratio": 1.0, "standardize": True, "tol": 1e-9}),
+    ("y3", None, {"C": 1.0, "class_weight": "balanced"}),
+    ("y", None, {"C": 1.0, "solver": "lbfgs"}),
+]
+
+
+def _packed(model):
+    full = np.c_[model.coef_, model.intercept_]
+    if full.shape[0] > 1:  # unpenalized intercepts: compare the identifiable differences
+        full[:, -1] -= full[:, -1].mean()
+    return full
+
+
+@pytest.mark.parametrize(("target", "weight", "params"), CASES)
+def test_fit_files_equals_in_memory_fit(data, target, weight, params):
+    root, frame, design = data
+    model = fit_files(
+        str(root / "*.parquet"), target=target, features=FEATURES, sample_weight=weight,
+        batch_size=700, **{"tol": 1e-10, **params},
+    )  # fmt: skip
+    reference = LogisticRegression(**{"tol": 1e-10, **params}).fit(
+        design, frame[target], sample_weight=None if weight is None else frame[weight]
+    )
+    assert list(model.feature_names_in_) == list(design.columns)
+    np.testing.assert_array_equal(model.classes_, reference.classes_)
+    np.testing.assert_allclose(_packed(model), _packed(reference), rtol=0, atol=1e-8)
+    stats = model.fit_stats_
+    assert stats["rows"] == len(frame)
+    assert stats["passes"] >= 2 + model.n_iter_[0]
+    assert stats["bytes_scanned"] > 0
+    # an ordinary model: predictions, saving, inference
+    np.testing.assert_allclose(
+        model.predict_proba(design), reference.predict_proba(design), atol=1e-8
+    )
+
+
+def test_fisher_information_gives_the_standard_errors_without_a_pass(data):
+    root, frame, design = data
+    model = fit_files(root, target="y", features=FEATURES, C=np.inf, tol=1e-10)
+    table = model.summarize(design, frame["y"]).summary().frame
+    order = [*range(design.shape[1]), design.shape[1]]  # features, then intercept
+    se = np.sqrt(np.diag(np.linalg.inv(model.fisher_information_)))[order]
+    by_name = dict(zip([*design.columns, "intercept"], se, strict=True))
+    for name, row in table.iterrows():
+        assert row["std_err"] == pytest.approx(by_name[name], rel=1e-6)
+
+
+def test_errors_name_the_problem(data, tmp_path):
+    root, _, _ = data
+    with pytest.raises(ValueError, match="not in the data"):
+        fit_files(root, target="nope")
+    with pytest.raises(FileNotFoundError):
+        fit_files(tmp_path / "*.parquet", target="y")
+    with pytest.raises(ValueError, match="do not support firth"):
+        fit_files(root, target="y", features=FEATURES, firth=True)
+    with pytest.raises(ValueError, match="solver 'newton' or 'lbfgs'"):
+        fit_files(root, target="y", features=FEATURES, solver="cd")
+
+
+_MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import json, resource, sys, tracemalloc
+    import pyarrow as pa
+    import logistica
+    root, batch, warm = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    logistica.fit_files(warm, target="y", batch_size=100)  # imports, compiled kernels
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    pool = pa.default_memory_pool()
+    arrow_before = pool.max_memory()
+    tracemalloc.start()
+    model = logistica.fit_files(root, target="y", batch_size=batch, C=1.0)
+    _, numpy_peak = tracemalloc.get_traced_memory()
+    print(json.dumps({
+        "rss_before_kb": before,
+        "rss_after_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "python_numpy_peak": numpy_peak,
+        "arrow_peak": pool.max_memory(),
+        "passes": model.fit_stats_["passes"],
+    }))
+    """
+)
+
+
+@pytest.mark.slow
+def test_peak_memory_is_bounded_by_the_batch_not_the_data(tmp_path):
+    """38 MB of float64 data, 48 × the 0.8 MB batch: NumPy memory stays near the batch.
+
+    Arrow's pool high-water mark (decoded Parquet pages) is printed, not asserted.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(1)
+    n_files, rows, d = 5, 100_000, 10
+    for i in range(n_files):
+        X = rng.normal(size=(rows, d))
+        y = (X[:, 0] + rng.logistic(size=rows) > 0).astype(np.int8)
+        table = pa.table({**{f"x{j}": X[:, j] for j in range(d)}, "y": y})
+        pq.write_table(table, tmp_path / f"part{i}.parquet", row_group_size=10_000)
+    data_mb = n_files * rows * d * 8 / 2**20
+    warm = tmp_path.parent / f"{tmp_path.name}-warm.parquet"
+    pq.write_table(table.slice(0, 1000), warm)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, str(tmp_path), "10000", str(warm)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    numpy_mb = result["python_numpy_peak"] / 2**20
+    rss_growth_mb = (result["rss_after_kb"] - result["rss_before_kb"]) / 1024
+    print(
+        f"data {data_mb:.0f} MB; fit_files peak: numpy/python {numpy_mb:.1f}"
+        f" MB + arrow {result['arrow_peak'] / 2**20:.1f} MB; max RSS growth {rss_growth_mb:.1f} MB"
+    )
+    assert result["passes"] >= 4
+    assert numpy_mb < 0.25 * data_mb  # batches and d×d sums, never the data
+    assert rss_growth_mb < 0.5 * data_mb
