@@ -34,3 +34,25 @@ def synthetic():
     beta = np.array([1.0, -0.5, 0.25, 0.0, 0.8, -1.2])
     y = (rng.random(600) < 1 / (1 + np.exp(-(X @ beta - 0.3)))).astype(int)
     return X, y
+
+
+# Hypothesis profiles for the property and torture suites (tests/properties, tests/torture),
+# which take their example counts from the profile: `pytest --hypothesis-profile=ci` runs
+# ten times as many. Registered here, in the root conftest, because the option is read
+# before the conftest files of sub-directories are imported.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "default",
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile("default")
