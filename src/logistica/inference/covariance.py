@@ -18,10 +18,14 @@ Small-sample conventions
 ``HC1``
     ``HC0 · n/(n - k)``: R sandwich's ``vcovHC(type="HC1")``, statsmodels'
     ``cov_white_simple(use_correction=True)``.
-``HC2``, ``HC3`` (binary only)
-    Scores divided by ``√(1 - hᵢ)`` or ``(1 - hᵢ)`` with the hat values
-    ``hᵢ = pᵢ(1-pᵢ)·aᵢᵀI⁻¹aᵢ`` of the weighted fit, as R sandwich's
-    ``vcovHC`` for a ``glm``.
+``HC2``, ``HC3``
+    Binary: scores divided by ``√(1 - hᵢ)`` or ``(1 - hᵢ)`` with the hat
+    values ``hᵢ = pᵢ(1-pᵢ)·aᵢᵀI⁻¹aᵢ`` of the weighted fit, as R sandwich's
+    ``vcovHC`` for a ``glm``. Multinomial: the residual vector of the
+    non-reference classes is multiplied by ``Vᵢ^½ (I - Hᵢ)^(-½) Vᵢ^-½``
+    (HC2, Kauermann–Carroll) or ``Vᵢ^½ (I - Hᵢ)⁻¹ Vᵢ^-½`` (HC3, Mancl–DeRouen),
+    ``Hᵢ`` the (K-1 × K-1) hat block of observation ``i``
+    (see :mod:`._leverage`); with two classes both reduce to the binary ones.
 ``cluster``
     ``G/(G-1) · (n-1)/(n-k)`` times the sandwich of cluster score sums:
     statsmodels' default (``use_correction=True``, CRV1), and Stata's.
@@ -39,10 +43,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy import linalg
-from scipy.special import expit
 
 from ..exceptions import InferenceWarning
-from ..objective.firth import row_quadratic_forms
+from ._leverage import adjusted_residuals
 from ._model import FittedLikelihood
 
 __all__ = [
@@ -219,30 +222,23 @@ def _score_residuals(fit: FittedLikelihood, raw: np.ndarray) -> np.ndarray:
     return -np.divide(residual, sw, out=np.zeros_like(residual), where=sw > 0)
 
 
-def _hat_values(fit: FittedLikelihood, raw: np.ndarray, information: np.ndarray) -> np.ndarray:
-    """Per-observation leverage ``pᵢ(1-pᵢ)·aᵢᵀI⁻¹aᵢ`` of a binary fit."""
-    problem_order = np.argsort(fit.row_order)
-    factor = linalg.cholesky(information[np.ix_(problem_order, problem_order)], lower=True)
-    p = expit(raw)
-    quad = row_quadratic_forms(fit.problem.design, fit.problem.fit_intercept, factor)
-    return p * (1.0 - p) * quad
-
-
-def _meat(fit: FittedLikelihood, raw, cov_type: str, information) -> np.ndarray:
+def _meat(fit: FittedLikelihood, raw, cov_type: str, bread) -> np.ndarray:
     """``Σᵢ wᵢ sᵢsᵢᵀ`` for HC0–HC3, as Gram products weighted by residual products."""
+    problem = fit.problem
     residual = _score_residuals(fit, raw)
-    weight = fit.problem.sample_weight * fit.problem.total_weight
+    if fit.is_multinomial:
+        residual = residual[:, 1:]
+    if cov_type in ("HC2", "HC3"):
+        power = 0.5 if cov_type == "HC2" else 1.0
+        residual = adjusted_residuals(fit, raw, bread, residual, power)
+    weight = problem.sample_weight * problem.total_weight
     if not fit.is_multinomial:
-        scale = weight * residual**2
-        if cov_type in ("HC2", "HC3"):
-            leverage = _hat_values(fit, raw, information)
-            scale = scale / (1.0 - leverage) ** (1 if cov_type == "HC2" else 2)
-        return _weighted_gram(fit, [(0, 0, scale)])
-    K = residual.shape[1]
+        return _weighted_gram(fit, [(0, 0, weight * residual**2)])
+    m = residual.shape[1]
     blocks = [
-        (k, other, weight * residual[:, k] * residual[:, other])
-        for k in range(1, K)
-        for other in range(k, K)
+        (k + 1, other + 1, weight * residual[:, k] * residual[:, other])
+        for k in range(m)
+        for other in range(k, m)
     ]
     return _weighted_gram(fit, blocks)
 
@@ -335,8 +331,7 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
     Raises
     ------
     ValueError
-        For an unknown ``cov_type``, ``"cluster"`` without valid ``groups``, and
-        HC2/HC3 on a multinomial model.
+        For an unknown ``cov_type``, or ``"cluster"`` without valid ``groups``.
 
     Examples
     --------
@@ -357,7 +352,7 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
     if cov_type == "cluster":
         return _cluster_covariance(fit, raw, bread, groups)
     n, k = fit.nobs, fit.n_params
-    meat = _meat(fit, raw, cov_type, information)
+    meat = _meat(fit, raw, cov_type, bread)
     correction = n / (n - k) if cov_type == "HC1" else 1.0
     return correction * (bread @ meat @ bread)
 
@@ -370,8 +365,3 @@ def check_cov_type(cov_type: str, groups, fit: FittedLikelihood) -> None:
         raise ValueError("cov_type='cluster' needs groups: one cluster label per row of X")
     if cov_type != "cluster" and groups is not None:
         raise ValueError(f"groups is only used with cov_type='cluster', not {cov_type!r}")
-    if cov_type in ("HC2", "HC3") and fit.is_multinomial:
-        raise ValueError(
-            f"cov_type={cov_type!r} needs per-observation hat values, defined here for "
-            "binary models only; use 'HC0' or 'HC1' for multinomial models"
-        )
