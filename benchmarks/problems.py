@@ -1,9 +1,9 @@
 """Benchmark problems: seeded data generators and the penalty each problem is fitted with.
 
 Every problem is scikit-learn's objective ``(1-ρ)/2‖w‖² + ρ‖w‖₁ + C·Σ logloss`` (intercept
-never penalized) on generated data. ``quick=True`` shrinks the rows ~10× and scales ``C`` by
-the same factor, so ``alpha = 1/(C·n)`` (the per-sample penalty) and hence the structure of
-the solution (for L1: the number of non-zeros) stays about the same.
+never penalized) on generated data. ``quick=True`` shrinks the data ~10× (rows; the L1 problems
+rows and columns, keeping n/d = 10: at n = d they become far harder, not smaller) and scales
+``C`` by the row factor, so ``alpha = 1/(C·n)`` (the per-sample penalty) stays the same.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _l1_path(C: float) -> Spec:
     return Spec(
         f"l1-corr-C{C:g}",
         f"dense 20k×2000 L1 C={C:g}, common factor (corr 0.3): the path",
-        "common_factor", 20_000, 2_000, C, l1_ratio=1.0,
+        "common_factor", 20_000, 2_000, C, l1_ratio=1.0, quick_n=4_000, quick_d=400,
     )  # fmt: skip
 
 
@@ -139,7 +139,7 @@ _SPECS = [
     ),
     Spec(
         "l1-corr", "dense 20k×2000 L1 C=0.01, common factor (corr 0.3), ~190 non-zeros",
-        "common_factor", 20_000, 2_000, 0.01, l1_ratio=1.0,
+        "common_factor", 20_000, 2_000, 0.01, l1_ratio=1.0, quick_n=4_000, quick_d=400,
     ),
     Spec("multinomial-k10", "multinomial K=10, 100k×100, L2 C=1", "dense_gaussian",
          100_000, 100, 1.0, n_classes=10),

@@ -154,7 +154,7 @@ def bench_problem(spec: Spec, names: list[str], repeat: int, tight: bool, timeou
         row.pop("coef", None), row.pop("intercept", None), row.pop("se", None)
     return {
         "problem": asdict(spec),
-        "x_bytes": rows[0].get("x_bytes") if rows else None,
+        "x_bytes": next((r["x_bytes"] for r in rows if "x_bytes" in r), None),
         "reference": {
             "contender": f"{ref_name} ({ref_setting}: tol={ref_tol})",
             "objective": f_ref,
