@@ -7,7 +7,7 @@ from importlib.util import find_spec
 __all__ = ["INSTALL_HINT", "require_serve_dependencies"]
 
 INSTALL_HINT = 'pip install "logistica[serve]"'
-_MODULES = ("fastapi", "uvicorn", "pydantic", "prometheus_client")
+_MODULES = ("fastapi", "uvicorn", "pydantic", "prometheus_client", "orjson")
 
 
 def require_serve_dependencies() -> None:

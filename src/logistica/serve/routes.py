@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
+import numpy as np
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from .metrics import CONTENT_TYPE
 from .scoring import DEFAULT_OUTPUTS, records
 from .service import Service
 
-__all__ = ["ERROR_RESPONSES", "ErrorResponse", "ModelIdentity", "native_router"]
+__all__ = ["ERROR_RESPONSES", "ErrorResponse", "ModelIdentity", "json_response", "native_router"]
 
 Output = Literal["label", "proba", "margin", "decision"]
 
@@ -82,8 +83,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _json(content: Any, status: int = 200) -> Response:
-    return Response(json.dumps(content, allow_nan=False), status, media_type="application/json")
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def json_response(content: Any, status: int = 200) -> Response:
+    """A JSON response serialized by orjson (numpy arrays and scalars included)."""
+    body = orjson.dumps(content, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+    return Response(body, status, media_type="application/json")
 
 
 def native_router(service: Service, protect: list) -> APIRouter:
@@ -133,17 +142,17 @@ def native_router(service: Service, protect: list) -> APIRouter:
         chosen = tuple(dict.fromkeys(outputs))
 
         def work() -> dict:
-            rows = served.validator.parse(raw)
-            scored, warnings = service.score(request, served, rows, chosen, explain)
+            frame = served.validator.parse(raw)
+            scored, warnings = service.score(request, served, frame, chosen, explain)
             return {
                 "model": served.identity,
-                "n_rows": len(rows),
+                "n_rows": len(frame),
                 "classes": served.scorer.classes.tolist(),
                 "predictions": records(scored, chosen, served.scorer.classes),
                 "warnings": warnings,
             }
 
-        return _json(await run_in_threadpool(work))
+        return json_response(await run_in_threadpool(work))
 
     @router.post("/admin/reload", tags=["admin"], dependencies=protect,
                  responses=ERROR_RESPONSES, summary="Reload the model file (atomic)")  # fmt: skip

@@ -116,7 +116,8 @@ def records(scored: Scored, outputs, classes: np.ndarray) -> list[dict]:
     if "label" in outputs:
         columns["label"] = scored.label.tolist()
     if "proba" in outputs:
-        columns["proba"] = [dict(zip(keys, row, strict=True)) for row in scored.proba.tolist()]
+        rows = scored.proba.tolist()  # lengths match: no strict check per row
+        columns["proba"] = [dict(zip(keys, row, strict=False)) for row in rows]
     if "margin" in outputs and scored.margin is not None:
         columns["margin"] = scored.margin.tolist()
     if "decision" in outputs:
@@ -126,5 +127,6 @@ def records(scored: Scored, outputs, classes: np.ndarray) -> list[dict]:
             [{"column": name, "contribution": value} for name, value in row]
             for row in scored.explanation
         ]
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    names = tuple(columns)
+    per_row = zip(*columns.values(), strict=True)
+    return [dict(zip(names, values, strict=False)) for values in per_row]

@@ -3,7 +3,7 @@
 :class:`Service` is created once per app. Endpoints take the current snapshot
 with :meth:`Service.snapshot` (recorded on the request, so the response
 headers and logs name the model that answered), read bodies with
-:meth:`Service.body` and score validated rows with :meth:`Service.score`.
+:meth:`Service.body` and score validated tables with :meth:`Service.score`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from fastapi import Request
 
 from ..exceptions import ModelFileError
@@ -81,12 +82,11 @@ class Service:
         return b"".join(chunks)
 
     def score(
-        self, request: Request, served: Served, rows: list[dict], outputs, explain: int = 0
+        self, request: Request, served: Served, frame: pd.DataFrame, outputs, explain: int = 0
     ) -> tuple[Scored, dict]:
-        """Score validated rows; update the metrics; return results and drift warnings."""
+        """Score a validated table; update the metrics; return results and drift warnings."""
         validator = served.validator
-        frame = validator.frame(rows)
-        warnings = {"unseen_levels": validator.unseen_levels(rows),
+        warnings = {"unseen_levels": validator.unseen_levels(frame),
                     "out_of_range": validator.out_of_range(frame)}  # fmt: skip
         try:
             scored = served.scorer.score(frame, outputs, explain)
@@ -95,7 +95,7 @@ class Service:
         _check_finite(scored)
         self.metrics.observe_batch(served.scorer.classes, scored.proba, scored.decision,
                                    warnings["unseen_levels"], warnings["out_of_range"])  # fmt: skip
-        request.state.rows = len(rows)
+        request.state.rows = len(frame)
         return scored, warnings
 
     def reload(self) -> Served:

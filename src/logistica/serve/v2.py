@@ -17,12 +17,12 @@ import json
 from typing import Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from .routes import ERROR_RESPONSES, ErrorResponse
+from .routes import ERROR_RESPONSES, ErrorResponse, json_response
 from .scoring import OUTPUTS, Scored
 from .service import Service
 from .state import Served
@@ -142,8 +142,8 @@ def _class_type(classes: np.ndarray) -> str:
     return "FP64" if classes.dtype.kind == "f" else "BYTES"
 
 
-def rows_from_tensors(served: Served, inputs: list[RequestInput]) -> list[dict]:
-    """Records from column tensors; wrong names, types and shapes refused (422)."""
+def columns_from_tensors(served: Served, inputs: list[RequestInput]) -> dict[str, list]:
+    """Columns (name -> values) from column tensors; wrong names, types and shapes refused (422)."""
     kinds = {column.name: column.kind for column in served.spec.columns}
     given = [tensor.name for tensor in inputs]
     missing = [name for name in kinds if name not in given]
@@ -167,8 +167,7 @@ def rows_from_tensors(served: Served, inputs: list[RequestInput]) -> list[dict]:
                                 f"{tensor.shape} (other inputs have {n_rows} rows)")  # fmt: skip
         n_rows = len(values)
         columns[tensor.name] = values
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return columns
 
 
 def _outputs(served: Served, scored: Scored, wanted) -> list[dict]:
@@ -244,15 +243,14 @@ def v2_router(service: Service, protect: list) -> APIRouter:
                 if error.errors()[0]["type"] == "json_invalid":
                     raise RequestError(400, f"malformed JSON: {error.errors()[0]['msg']}") from None
                 raise describe_errors(error) from None
-            rows = served.validator.validate_rows(rows_from_tensors(served, body.inputs))
+            frame = served.validator.validate_columns(columns_from_tensors(served, body.inputs))
             wanted = tuple(dict.fromkeys(o.name for o in body.outputs or ())) or OUTPUTS
-            scored, _ = service.score(request, served, rows, wanted)
+            scored, _ = service.score(request, served, frame, wanted)
             return {"model_name": served.name, "model_version": served.version, "id": body.id,
                     "parameters": {"checksum": served.checksum},
                     "outputs": _outputs(served, scored, wanted)}  # fmt: skip
 
-        content = await run_in_threadpool(work)
-        return Response(json.dumps(content), media_type="application/json")
+        return json_response(await run_in_threadpool(work))
 
     for prefix in ("/models/{model_name}", "/models/{model_name}/versions/{model_version}"):
         router.add_api_route(f"{prefix}", metadata, methods=["GET"], dependencies=protect,

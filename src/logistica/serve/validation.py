@@ -2,20 +2,26 @@
 
 :class:`RowValidator` builds, from an :class:`~logistica.serve.spec.InputSpec`,
 a pydantic ``TypedDict`` per row (strict types, no extra keys, finite numbers,
-the allowed levels of categorical columns whose policy refuses unseen ones)
-and validates raw JSON bodies in one pass (``validate_json``). Every defect
-becomes a :class:`RequestError` (a 4xx) whose message names the row and column.
+the allowed levels of categorical columns whose policy refuses unseen ones),
+which defines what a valid body is and documents it. A body is decoded once
+(orjson), its structure checked once, and its values checked one column at a
+time (:mod:`~logistica.serve.columns`), straight into the scored table; a body
+that fails any of these checks is validated by pydantic, so every defect becomes
+the same :class:`RequestError` (a 4xx) whose message names the row and column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import orjson
 import pandas as pd
 from pydantic import ConfigDict, Field, FiniteFloat, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
+from .columns import checked_column, table_column
 from .spec import OUT_OF_RANGE_Z, Column, InputSpec
 
 __all__ = ["MAX_ERRORS", "RequestError", "RowValidator", "describe_errors"]
@@ -124,6 +130,7 @@ class RowValidator:
         self.row = row_type(spec)
         self.records = TypeAdapter(list[self.row])
         self.columnar = TypeAdapter(_Columnar)
+        self._names = frozenset(spec.names)
         self._known = {
             c.name: set(c.levels or ()) | ({None} if c.missing_level else set())
             for c in spec.columns
@@ -131,8 +138,8 @@ class RowValidator:
         }
 
     # -- parsing --------------------------------------------------------------------
-    def parse(self, raw: bytes) -> list[dict]:
-        """Records from a JSON body: ``[{column: value}, ...]`` or ``{"columns", "data"}``."""
+    def parse(self, raw: bytes) -> pd.DataFrame:
+        """The table of a JSON body: ``[{column: value}, ...]`` or ``{"columns", "data"}``."""
         start = raw.lstrip()[:1]
         if start == b"{":
             return self._from_columnar(raw)
@@ -140,18 +147,52 @@ class RowValidator:
             self._check_json(raw)
             raise RequestError(422, "the body must be a JSON array of records or an object "
                                 '{"columns": [...], "data": [[...], ...]}')  # fmt: skip
+        table = self._fast_records(raw)
+        if table is not None:
+            return table
         try:
             rows = self.records.validate_json(raw)
         except ValidationError as error:
             raise self._translate(error) from None
-        return self._sized(rows)
+        return self.frame(self._sized(rows))
 
-    def validate_rows(self, rows: list) -> list[dict]:
-        """Validate already-decoded records (the Open Inference Protocol path)."""
+    def validate_columns(self, columns: Mapping[str, Sequence]) -> pd.DataFrame:
+        """Validate already-decoded columns of equal length (the Open Inference Protocol path)."""
+        n_rows = len(next(iter(columns.values()), ()))
+        self._sized(range(n_rows))
+        table = self._table(columns)
+        if table is not None:
+            return table
+        names = list(columns)
+        rows = [dict(zip(names, values, strict=True))
+                for values in zip(*columns.values(), strict=True)]  # fmt: skip
         try:
-            return self.records.validate_python(self._sized(rows))
+            return self.frame(self.records.validate_python(rows))
         except ValidationError as error:
             raise describe_errors(error) from None
+
+    def _fast_records(self, raw: bytes) -> pd.DataFrame | None:
+        """The table of a valid records body; ``None`` for pydantic to tell what is wrong."""
+        try:
+            rows = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        if not (isinstance(rows, list) and 0 < len(rows) <= self.max_batch):
+            return None
+        names = self._names
+        if not all(type(row) is dict and row.keys() == names for row in rows):
+            return None
+        return self._table({name: [row[name] for row in rows] for name in names})
+
+    def _table(self, columns: Mapping[str, Sequence]) -> pd.DataFrame | None:
+        """The table of decoded columns, or ``None`` when some value is invalid."""
+        data = {}
+        for column in self.spec.columns:
+            values = checked_column(column, columns[column.name])
+            if values is None:
+                return None
+            data[column.name] = values
+        return pd.DataFrame(data)
 
     def _check_json(self, raw: bytes) -> None:
         try:
@@ -165,27 +206,44 @@ class RowValidator:
             return RequestError(400, f"malformed JSON: {first['msg']}")
         return describe_errors(error)
 
-    def _sized(self, rows: list) -> list:
+    def _sized(self, rows: Sequence) -> Sequence:
         if len(rows) > self.max_batch:
             raise RequestError(413, f"batch of {len(rows)} rows exceeds max_batch={self.max_batch}")
         if not rows:
             raise RequestError(422, "the batch has no rows")
         return rows
 
-    def _from_columnar(self, raw: bytes) -> list[dict]:
+    def _columnar_body(self, raw: bytes) -> tuple[list, list]:
+        """``columns`` and ``data`` of a columnar body whose structure is valid."""
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            body = None
+        if (
+            isinstance(body, dict)
+            and body.keys() == {"columns", "data"}
+            and isinstance(body["columns"], list)
+            and all(type(c) is str for c in body["columns"])
+            and isinstance(body["data"], list)
+            and all(type(values) is list for values in body["data"])
+        ):
+            return body["columns"], body["data"]
         try:
             body = self.columnar.validate_json(raw)
         except ValidationError as error:
             raise self._translate(error) from None
-        columns, data = body["columns"], self._sized(body["data"])
-        names = set(self.spec.names)
+        return body["columns"], body["data"]
+
+    def _from_columnar(self, raw: bytes) -> pd.DataFrame:
+        columns, data = self._columnar_body(raw)
+        self._sized(data)
         seen = set()
         for column in columns:
             if column in seen:
                 raise RequestError(422, f"column {column!r} is given twice")
             seen.add(column)
         missing = [c for c in self.spec.names if c not in seen]
-        extra = [c for c in columns if c not in names]
+        extra = [c for c in columns if c not in self._names]
         if missing or extra:
             problems = [{"row": None, "column": c, "message": f"missing column {c!r}"}
                         for c in missing]  # fmt: skip
@@ -196,28 +254,28 @@ class RowValidator:
         for i, values in enumerate(data):
             if len(values) != width:
                 raise RequestError(422, f"row {i}: {len(values)} values for {width} columns")
+        table = self._table(dict(zip(columns, zip(*data, strict=True), strict=True)))
+        if table is not None:
+            return table
         try:
-            return self.records.validate_python([dict(zip(columns, v, strict=True)) for v in data])
+            rows = self.records.validate_python([dict(zip(columns, v, strict=True)) for v in data])
         except ValidationError as error:
             raise describe_errors(error) from None
+        return self.frame(rows)
 
     # -- tables and monitoring ----------------------------------------------------------
     def frame(self, rows: list[dict]) -> pd.DataFrame:
-        """The validated rows as a table: float columns for numbers, object columns else."""
-        data = {}
-        for column in self.spec.columns:
-            values = [row[column.name] for row in rows]
-            if column.kind == "numeric":
-                data[column.name] = np.array(values, dtype=np.float64)
-            else:
-                data[column.name] = pd.Series(values, dtype=object)
-        return pd.DataFrame(data)
+        """Validated rows as a table: float columns for numbers, object columns else."""
+        return pd.DataFrame({
+            column.name: table_column(column, [row[column.name] for row in rows])
+            for column in self.spec.columns
+        })  # fmt: skip
 
-    def unseen_levels(self, rows: list[dict]) -> dict[str, int]:
+    def unseen_levels(self, frame: pd.DataFrame) -> dict[str, int]:
         """Rows per categorical column whose value training never saw (scored as baseline)."""
         counts = {}
         for name, known in self._known.items():
-            count = sum(1 for row in rows if row[name] not in known)
+            count = sum(1 for value in frame[name].tolist() if value not in known)
             if count:
                 counts[name] = count
         return counts

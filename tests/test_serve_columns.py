@@ -1,0 +1,60 @@
+"""The column-at-a-time fast path accepts exactly what the pydantic record type accepts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("fastapi")
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from logistica.serve.columns import checked_column
+from logistica.serve.spec import Column, InputSpec
+from logistica.serve.validation import row_type
+
+COLUMNS = [
+    Column("n", "numeric", False),
+    Column("m", "numeric", True, mean=0.0, scale=1.0),
+    Column("b", "boolean", True),
+    Column("c", "categorical", True, ("a", "b"), "zero"),
+    Column("e", "categorical", False, ("a", "b"), "error"),
+    Column("f", "categorical", True, ("a", "b"), "error", missing_level=True),
+]
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["a", "b", "c", ""]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+def _pydantic(column: Column, values: list):
+    adapter = TypeAdapter(list[row_type(InputSpec((column,), tabular=True))])
+    try:
+        return [row[column.name] for row in adapter.validate_python([{column.name: v}
+                                                                     for v in values])]  # fmt: skip
+    except ValidationError:
+        return None
+
+
+@pytest.mark.parametrize("column", COLUMNS, ids=[c.name for c in COLUMNS])
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(VALUES, min_size=1, max_size=6))
+def test_fast_path_agrees_with_pydantic(column, values):
+    fast = checked_column(column, values)
+    slow = _pydantic(column, values)
+    assert (fast is None) == (slow is None), (values, slow)
+    if fast is None:
+        return
+    if column.kind == "numeric":
+        expected = [math.nan if v is None else float(v) for v in slow]
+        np.testing.assert_array_equal(fast, np.array(expected, dtype=np.float64))
+    else:
+        assert fast.dtype == object and fast.tolist() == slow
