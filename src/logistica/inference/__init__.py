@@ -8,6 +8,7 @@ from .build import summarize
 from .covariance import COV_TYPES
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import ChiSquareTest
+from .influence import Influence
 from .margins import MarginalEffects
 from .results import Results
 from .separation import SeparationReport, detect_separation, warn_if_separated
@@ -16,6 +17,7 @@ from .summary import Summary
 __all__ = [
     "COV_TYPES",
     "ChiSquareTest",
+    "Influence",
     "MarginalEffects",
     "Results",
     "SeparationReport",

@@ -28,7 +28,25 @@ from scipy.special import expit, softmax
 
 from ._model import FittedLikelihood
 
-__all__ = ["adjusted_residuals", "hat_values", "quadratic_blocks", "response_variance"]
+__all__ = [
+    "adjusted_residuals",
+    "design_product",
+    "hat_values",
+    "quadratic_blocks",
+    "response_variance",
+]
+
+
+def design_product(fit: FittedLikelihood, matrix: np.ndarray) -> np.ndarray:
+    """``[1, X] @ M`` for ``M`` with one row per parameter of one equation (parameter order)."""
+    problem = fit.problem
+    d = problem.n_features
+    rows = np.empty((d + problem.fit_intercept, matrix.shape[1]))
+    rows[fit.row_order] = matrix
+    product = problem.design.matvec(rows[:d])
+    if problem.fit_intercept:
+        product += rows[d]
+    return product
 
 
 def quadratic_blocks(fit: FittedLikelihood, cov: np.ndarray) -> np.ndarray:
@@ -38,21 +56,17 @@ def quadratic_blocks(fit: FittedLikelihood, cov: np.ndarray) -> np.ndarray:
     pseudo-inverse covariance works too; the design is multiplied once per
     equation by a (d × P) matrix, which holds (n × P) temporaries.
     """
-    problem = fit.problem
     eigval, eigvec = linalg.eigh(cov)
     kept = eigval > 0
     factor = np.sqrt(eigval[kept])[:, None] * eigvec[:, kept].T  # (r, P): C = UᵀU
-    m, width = fit.n_equations, fit.row_order.size
-    d = problem.n_features
-    parts = []
-    for k in range(m):
-        rows = np.empty((d + problem.fit_intercept, factor.shape[0]))
-        rows[fit.row_order] = factor[:, k * width : (k + 1) * width].T
-        z = problem.design.matvec(rows[:d])
-        if problem.fit_intercept:
-            z += rows[d]
-        parts.append(z)
-    z = np.stack(parts, axis=1)  # (n, m, r)
+    width = fit.row_order.size
+    z = np.stack(
+        [
+            design_product(fit, factor[:, k * width : (k + 1) * width].T)
+            for k in range(fit.n_equations)
+        ],
+        axis=1,
+    )  # (n, m, r)
     return np.einsum("ikr,ilr->ikl", z, z)
 
 

@@ -29,6 +29,7 @@ from .hypothesis import (
     t_test,
     wald_test,
 )
+from .influence import Influence, influence
 from .margins import MarginalEffects, marginal_effects
 from .prediction import predict_with_ci
 from .profile import profile_conf_int, refit
@@ -391,6 +392,27 @@ class Results:
         """Whether the data are (quasi-)completely separated (an LP check)."""
         fit = self._fit
         return detect_separation(fit.problem, fit.feature_names, fit.coef)
+
+    def influence(self) -> Influence:
+        """Leverage, residuals, Cook's distance and DFBETAS of every row (binary models).
+
+        As statsmodels' ``GLM(...).fit().get_influence()`` for a binomial GLM,
+        whatever this object's ``cov_type`` (DFBETAS use the model-based
+        standard errors). See :mod:`logistica.inference.influence`.
+
+        Returns
+        -------
+        Influence
+            Arrays ``hat_matrix_diag``, ``resid_pearson``, ``resid_deviance``,
+            ``resid_studentized``, ``cooks_distance``; DataFrames ``dfbeta`` and
+            ``dfbetas``; ``.frame`` with all of them.
+        """
+        return self._influence
+
+    @cached_property
+    def _influence(self) -> Influence:
+        bread = self._cov if self.cov_type == "nonrobust" else covariance(self._fit)
+        return influence(self._fit, bread)
 
     def marginal_effects(
         self, at="overall", method: str = "dydx", dummy: bool = False, alpha: float = 0.05

@@ -12,6 +12,7 @@ palette, with line styles (or markers, hatches) as a second cue.
   :func:`plot_reliability`, :func:`plot_cumulative_gain`, :func:`plot_lift`
 - model: :func:`plot_coefficients`, :func:`plot_odds_ratios`,
   :func:`plot_regularization_path`, :func:`plot_explanation`
+- influence: :func:`plot_influence`
 
 matplotlib is imported when a figure is drawn; without it the call raises an
 ImportError that says ``pip install "logistica[plots]"``.
@@ -32,6 +33,7 @@ from .evaluation import (
 )
 from .gains import plot_cumulative_gain, plot_lift
 from .geometry import plot_decision_boundary
+from .influence import plot_influence
 from .model import (
     plot_coefficients,
     plot_explanation,
@@ -48,6 +50,7 @@ __all__ = [
     "plot_cumulative_gain",
     "plot_decision_boundary",
     "plot_explanation",
+    "plot_influence",
     "plot_lift",
     "plot_log_loss",
     "plot_loss_history",
