@@ -35,6 +35,7 @@ __all__ = [
     "BrierDecomposition",
     "HosmerLemeshowResult",
     "bootstrap_ci",
+    "bootstrap_result",
     "brier_decomposition",
     "expected_calibration_error",
     "hosmer_lemeshow",
@@ -42,6 +43,7 @@ __all__ = [
     "lift_table",
     "maximum_calibration_error",
     "reliability_curve",
+    "stratified_rows",
 ]
 
 _STRATEGIES = ("uniform", "quantile")
@@ -568,17 +570,46 @@ def bootstrap_ci(
         raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
-    rng = np.random.default_rng(random_state)
+    rows = stratified_rows(y, n_boot, np.random.default_rng(random_state))
+    replicates = np.array([metric(y[r], pred[r], **metric_params) for r in rows], dtype=float)
+    return bootstrap_result(float(metric(y, pred, **metric_params)), replicates, confidence)
+
+
+def stratified_rows(y: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Row indices of ``n_boot`` stratified bootstrap resamples, shape ``(n_boot, n)``.
+
+    Each class keeps its count: the rows of each class (in order of the sorted
+    labels) are drawn with replacement from that class, so every replicate
+    contains every class. This is the resampling of :func:`bootstrap_ci`.
+
+    Examples
+    --------
+    >>> rows = stratified_rows(np.array([0, 0, 1]), 4, np.random.default_rng(0))
+    >>> rows.shape, bool((rows[:, 2] == 2).all())
+    ((4, 3), True)
+    """
     strata = [np.flatnonzero(y == label) for label in np.unique(y)]
-    replicates = np.empty(n_boot)
+    rows = np.empty((n_boot, y.size), dtype=np.intp)
     for b in range(n_boot):
-        rows = np.concatenate([rng.choice(s, size=s.size) for s in strata])
-        replicates[b] = metric(y[rows], pred[rows], **metric_params)
+        rows[b] = np.concatenate([rng.choice(s, size=s.size) for s in strata])
+    return rows
+
+
+def bootstrap_result(
+    estimate: float, replicates: np.ndarray, confidence: float = 0.95
+) -> BootstrapResult:
+    """The percentile interval and standard error of bootstrap ``replicates`` of ``estimate``.
+
+    Examples
+    --------
+    >>> bootstrap_result(0.5, np.array([0.4, 0.5, 0.6])).std_error
+    0.09999999999999998
+    """
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(replicates, [alpha, 1.0 - alpha])
     return BootstrapResult(
-        estimate=float(metric(y, pred, **metric_params)),
+        estimate=float(estimate),
         low=float(low),
         high=float(high),
-        std_error=float(replicates.std(ddof=1)) if n_boot > 1 else float("nan"),
+        std_error=float(replicates.std(ddof=1)) if replicates.size > 1 else float("nan"),
     )

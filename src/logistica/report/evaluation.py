@@ -1,10 +1,11 @@
 """The numbers of the report's evaluation sections, as plain JSON-ready dicts.
 
 Every function takes integer class codes ``y`` (``0..K-1``, the columns of
-``proba``) and the predicted probabilities. Metric values come from
-:mod:`sklearn.metrics`, the calibration and ranking statistics from
-:mod:`logistica.metrics` and :mod:`.statistics`, the threshold curve from
-:mod:`logistica.thresholds`.
+``proba``) and the predicted probabilities. Binary metrics and their bootstrap
+replicates come from :mod:`.binary_metrics` (equal to :mod:`sklearn.metrics`),
+multiclass ones from :mod:`sklearn.metrics`, the calibration and ranking
+statistics from :mod:`logistica.metrics` and :mod:`.statistics`, the threshold
+curve from :mod:`logistica.thresholds`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sklearn.preprocessing import label_binarize
 
 from ..metrics import (
     bootstrap_ci,
+    bootstrap_result,
     brier_decomposition,
     expected_calibration_error,
     hosmer_lemeshow,
@@ -25,8 +27,10 @@ from ..metrics import (
     lift_table,
     maximum_calibration_error,
     reliability_curve,
+    stratified_rows,
 )
 from ..thresholds import threshold_curve
+from .binary_metrics import binary_metrics
 from .statistics import (
     calibration_intercept_slope,
     integrated_calibration_index,
@@ -69,23 +73,6 @@ def downsample(*columns: np.ndarray, max_points: int = 200) -> list[list[float]]
     return [np.asarray(c, dtype=np.float64)[keep].tolist() for c in columns]
 
 
-def _binary_metrics(threshold: float) -> dict:
-    def decide(score):
-        return (score >= threshold).astype(int)
-
-    return {
-        "accuracy": lambda y, s: skm.accuracy_score(y, decide(s)),
-        "balanced_accuracy": lambda y, s: skm.balanced_accuracy_score(y, decide(s)),
-        "precision": lambda y, s: skm.precision_score(y, decide(s), zero_division=0),
-        "recall": lambda y, s: skm.recall_score(y, decide(s), zero_division=0),
-        "f1": lambda y, s: skm.f1_score(y, decide(s), zero_division=0),
-        "roc_auc": skm.roc_auc_score,
-        "pr_auc": skm.average_precision_score,
-        "log_loss": lambda y, s: skm.log_loss(y, s, labels=[0, 1]),
-        "brier": skm.brier_score_loss,
-    }
-
-
 def _multiclass_metrics(n_classes: int) -> dict:
     labels = list(range(n_classes))
 
@@ -112,6 +99,16 @@ def _multiclass_metrics(n_classes: int) -> dict:
     }
 
 
+def _binary_table(y: np.ndarray, score: np.ndarray, threshold: float, n_boot: int,
+                  seed: int) -> dict:  # fmt: skip
+    """Binary metrics and intervals: the replicates of ``bootstrap_ci``, scored at once."""
+    rows = stratified_rows(y, n_boot, np.random.default_rng(seed))
+    replicates = binary_metrics(y[rows], score[rows], threshold)
+    estimates = binary_metrics(y[None, :], score[None, :], threshold)
+    return {key: bootstrap_result(estimates[key][0], replicates[key])._asdict()
+            for key in METRIC_LABELS}  # fmt: skip
+
+
 def metric_table(
     y: np.ndarray, proba: np.ndarray, threshold: float | None, n_boot: int, seed: int = 0
 ) -> dict:
@@ -128,16 +125,15 @@ def metric_table(
         ``confusion_matrix`` (rows: true class, columns: predicted) and ``averaging``.
     """
     binary = proba.shape[1] == 2
-    prediction = proba[:, 1] if binary else proba
-    scorers = _binary_metrics(threshold) if binary else _multiclass_metrics(proba.shape[1])
-    table = {}
+    table = _binary_table(y, proba[:, 1], threshold, n_boot, seed) if binary else {}
+    scorers = {} if binary else _multiclass_metrics(proba.shape[1])
     # the inputs are checked once; skipping scikit-learn's per-call checks makes the
     # bootstrap several times faster
     with warnings.catch_warnings(), config_context(skip_parameter_validation=True,
                                                    assume_finite=True):  # fmt: skip
         warnings.simplefilter("ignore")
         for key, scorer in scorers.items():
-            result = bootstrap_ci(scorer, y, prediction, n_boot=n_boot, random_state=seed)
+            result = bootstrap_ci(scorer, y, proba, n_boot=n_boot, random_state=seed)
             table[key] = result._asdict()
     decided = (proba[:, 1] >= threshold).astype(int) if binary else proba.argmax(axis=1)
     matrix = skm.confusion_matrix(y, decided, labels=list(range(proba.shape[1])))

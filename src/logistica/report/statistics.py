@@ -17,10 +17,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
-from sklearn.metrics import precision_recall_curve, roc_curve
 
 from ..estimators import LogisticRegression
-from ..metrics import _binary_inputs, _check_binary_target
+from ..metrics import _binary_inputs, _check_binary_target, stratified_rows
+from .binary_metrics import binary_curves
 
 __all__ = [
     "CalibrationIndex",
@@ -262,12 +262,6 @@ class CurveBand(NamedTuple):
     high: np.ndarray
 
 
-def _stratified_rows(y: np.ndarray, n_boot: int, rng: np.random.Generator):
-    strata = [np.flatnonzero(y == label) for label in np.unique(y)]
-    for _ in range(n_boot):
-        yield np.concatenate([rng.choice(s, size=s.size) for s in strata])
-
-
 def _band(curves: np.ndarray, grid: np.ndarray, confidence: float) -> CurveBand:
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(curves, [alpha, 1.0 - alpha], axis=0)
@@ -313,11 +307,14 @@ def roc_band(
     y = _check_binary_target(y_true)
     score = np.asarray(y_score, dtype=np.float64)
     grid = np.linspace(0.0, 1.0, n_points)
-    rng = np.random.default_rng(random_state)
+    rows = stratified_rows(y, n_boot, np.random.default_rng(random_state))
     curves = np.empty((n_boot, n_points))
-    for b, rows in enumerate(_stratified_rows(y, n_boot, rng)):
-        fpr, tpr, _ = roc_curve(y[rows], score[rows])
-        curves[b] = np.interp(grid, fpr, tpr)
+    for b, (fps, tps) in enumerate(binary_curves(y[rows], score[rows])):
+        if fps.size > 2:  # roc_curve's drop_intermediate: corners only
+            corner = np.r_[True, (np.diff(fps, 2) != 0) | (np.diff(tps, 2) != 0), True]
+            fps, tps = fps[corner], tps[corner]
+        fps, tps = np.r_[0, fps], np.r_[0, tps]
+        curves[b] = np.interp(grid, fps / fps[-1], tps / tps[-1])
     return _band(curves, grid, confidence)
 
 
@@ -350,11 +347,12 @@ def pr_band(
     y = _check_binary_target(y_true)
     score = np.asarray(y_score, dtype=np.float64)
     grid = np.linspace(0.0, 1.0, n_points)
-    rng = np.random.default_rng(random_state)
+    rows = stratified_rows(y, n_boot, np.random.default_rng(random_state))
     curves = np.empty((n_boot, n_points))
-    for b, rows in enumerate(_stratified_rows(y, n_boot, rng)):
-        precision, recall, _ = precision_recall_curve(y[rows], score[rows])
-        # recall decreases along the curve; interpolated precision is the best to its right
-        envelope = np.maximum.accumulate(precision)
-        curves[b] = np.interp(grid, recall[::-1], envelope[::-1])
+    for b, (fps, tps) in enumerate(binary_curves(y[rows], score[rows])):
+        # as precision_recall_curve, by increasing recall; the interpolated precision is
+        # the best at this recall or beyond
+        precision, recall = tps / (tps + fps), tps / tps[-1]
+        envelope = np.maximum.accumulate(np.r_[precision[::-1], 1.0])[::-1]
+        curves[b] = np.interp(grid, np.r_[0.0, recall], envelope)
     return _band(curves, grid, confidence)
