@@ -62,7 +62,7 @@ def load_wine() -> tuple[pd.DataFrame, pd.Series]:
 
 
 def load_digits() -> tuple[pd.DataFrame, pd.Series]:
-    """Handwritten digits: 1797 images of 8×8 pixels, 10 classes ``"0"``..``"9"``.
+    """Handwritten digits: 1797 images of 8×8 pixels, 10 classes ``"0"`` to ``"9"``.
 
     Examples
     --------
