@@ -1,4 +1,8 @@
-"""The batch-size lesson: SGD with batch sizes 1, 32, 256 and the full batch on one problem.
+"""
+The batch-size lesson in SGD
+============================
+
+SGD with batch sizes 1, 32, 256 and the full batch on one problem.
 
 Loss against epochs and against wall time, with the exact optimum (newton) as the
 reference: small batches make the most progress per epoch, larger ones per second
