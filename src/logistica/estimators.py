@@ -386,7 +386,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.coef_standardized_ = self.intercept_standardized_ = None
         for suffix, (coefs, intercepts) in scales.items():
             if coefs:
-                coef = np.vstack(coefs).reshape(-1, n_features)
+                # C order, as a loaded model file has it: the same layout takes the same
+                # BLAS path, so predictions after save/load are bit-identical (issue 18)
+                coef = np.ascontiguousarray(np.vstack(coefs).reshape(-1, n_features))
                 intercept = np.broadcast_to(np.concatenate(intercepts), (coef.shape[0],)).copy()
                 setattr(self, f"coef{suffix}_", coef)
                 setattr(self, f"intercept{suffix}_", intercept)
