@@ -206,3 +206,19 @@ def test_partial_fit_one_vs_rest():
         model.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
     assert model.coef_.shape == (3, 4) and model.n_iter_.tolist() == [3, 3, 3]
     assert len(model.loss_history_) == 3 and len(model.loss_history_[0]) == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"standardize": True}, "standardize=True"),
+        ({"firth": True}, "firth=True"),
+        ({"class_weight": "balanced"}, "class_weight='balanced'"),
+    ],
+)
+def test_partial_fit_is_absent_where_it_cannot_work(params, reason):
+    model = LogisticRegression(**params)
+    assert not hasattr(model, "partial_fit")  # scikit-learn's checks then skip it
+    with pytest.raises(AttributeError) as caught:
+        model.partial_fit(np.eye(2), [0, 1], classes=[0, 1])
+    assert reason in str(caught.value.__cause__)  # the reason is chained to the error

@@ -48,19 +48,28 @@ class OnlineState:
     coef: np.ndarray  # the ``coef_`` array it set: another object means ``fit`` ran since
 
 
-def _check_supported(model) -> None:
+def check_supported(model) -> bool:
+    """Whether ``model`` can learn online; raise ``AttributeError`` saying why not.
+
+    Used through :func:`sklearn.utils.metaestimators.available_if`, so that
+    ``hasattr(model, "partial_fit")`` is false for such settings (scikit-learn's
+    checks and meta-estimators then do not try it) while calling it explains.
+    """
     if model.firth:
-        raise ValueError("partial_fit does not support firth=True (Firth's penalty needs all rows)")
+        raise AttributeError(
+            "partial_fit does not support firth=True (Firth's penalty needs all rows)"
+        )
     if model.standardize:
-        raise ValueError(
+        raise AttributeError(
             "partial_fit does not support standardize=True (column moments need all rows); "
             "standardize the stream beforehand, e.g. with StandardScaler.partial_fit"
         )
     if model.class_weight == "balanced":
-        raise ValueError(
+        raise AttributeError(
             "class_weight='balanced' needs the class counts of all the data; pass a dict to "
             "partial_fit instead"
         )
+    return True
 
 
 def _check_classes(model, classes, fitted: bool) -> np.ndarray:
@@ -88,7 +97,6 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
     See :meth:`logistica.LogisticRegression.partial_fit`.
     """
     model._check_params()
-    _check_supported(model)
     fitted = hasattr(model, "classes_")
     classes = _check_classes(model, classes, fitted)
     y = check_targets(y)

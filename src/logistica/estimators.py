@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from . import solvers
@@ -327,6 +328,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             warn_if_separated(problem, solution.coef, getattr(self, "feature_names_in_", None))
         return self
 
+    @available_if(lambda self: _online_supported(self))
     def partial_fit(self, X, y, classes=None, sample_weight=None) -> LogisticRegression:
         """One pass of mini-batch SGD over ``(X, y)``, continuing from the previous calls.
 
@@ -356,6 +358,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : LogisticRegression
+
+        Raises
+        ------
+        AttributeError
+            With ``firth=True``, ``standardize=True`` or ``class_weight="balanced"``,
+            which need all the data at once (``hasattr(model, "partial_fit")`` is
+            false then).
 
         Examples
         --------
@@ -488,3 +497,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _online_supported(model: LogisticRegression) -> bool:
+    from ._online import check_supported
+
+    return check_supported(model)
