@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._model import from_estimator
+from .bootstrap import bootstrap_coefficients
 from .results import Results
 
 __all__ = ["summarize"]
@@ -17,6 +18,10 @@ def summarize(
     groups=None,
     sample_weight=None,
     offset=None,
+    method: str = "analytic",
+    n_boot: int = 1000,
+    random_state=None,
+    n_jobs: int | None = None,
 ) -> Results:
     """Inference for a fitted binary or multinomial ``LogisticRegression``.
 
@@ -39,6 +44,20 @@ def summarize(
         ``class_weight`` is applied on top, as in ``fit``).
     offset : array-like, optional
         The offset used in ``fit``.
+    method : {"analytic", "bootstrap"}, default="analytic"
+        ``"analytic"``: covariance from the Fisher information (``cov_type``).
+        ``"bootstrap"``: refit a clone of the model on ``n_boot`` resamples of
+        the rows; standard errors are the bootstrap's, intervals BCa (or
+        ``conf_int(method="percentile")``). For penalized fits, whose
+        information-based standard errors are invalid; the intervals are for
+        the penalized coefficients at this ``C`` (see
+        :mod:`logistica.inference.bootstrap`).
+    n_boot : int, default=1000
+        Number of bootstrap resamples.
+    random_state : int, Generator or None
+        Seed of the bootstrap.
+    n_jobs : int, optional
+        joblib workers for the bootstrap refits; ``-1`` uses all cores.
 
     Returns
     -------
@@ -60,7 +79,13 @@ def summarize(
     >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y, cov_type="HC1")
     >>> res.bse.index.tolist()
     ['intercept', 'mean radius', 'mean texture']
+    >>> boot = summarize(LogisticRegression(C=0.01).fit(X, y), X, y, method="bootstrap",
+    ...                  n_boot=50, random_state=0)
+    >>> boot.cov_type, boot.conf_int().columns.tolist()
+    ('bootstrap', ['lower', 'upper'])
     """
+    if method not in ("analytic", "bootstrap"):
+        raise ValueError(f"method must be 'analytic' or 'bootstrap', got {method!r}")
     if X is None and y is None:
         kept = getattr(model, "design_", None)
         if kept is None:
@@ -74,4 +99,12 @@ def summarize(
     elif X is None or y is None:
         raise ValueError("pass both X and y, or neither (for a formula-fitted model)")
     fit = from_estimator(model, X, y, sample_weight, offset)
-    return Results(fit, cov_type, groups)
+    if method == "analytic":
+        return Results(fit, cov_type, groups)
+    if cov_type != "nonrobust" or groups is not None:
+        raise ValueError("method='bootstrap' gives its own covariance: leave cov_type and groups")
+    draws = bootstrap_coefficients(
+        model, X, y, fit, sample_weight=sample_weight, offset=offset,
+        n_boot=n_boot, random_state=random_state, n_jobs=n_jobs,
+    )  # fmt: skip
+    return Results(fit, bootstrap=draws)

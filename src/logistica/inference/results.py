@@ -19,6 +19,7 @@ from scipy import stats
 from ..exceptions import InferenceWarning
 from ._model import FittedLikelihood
 from .anova import anova
+from .bootstrap import INTERVALS, BootstrapDraws
 from .covariance import check_cov_type, check_groups, covariance
 from .diagnostics import condition_number, variance_inflation_factors
 from .hypothesis import (
@@ -55,6 +56,10 @@ class Results:
         Covariance of the estimates (see :mod:`logistica.inference.covariance`).
     groups : array-like of shape (n_samples,) or (n_samples, 2), optional
         Cluster labels for ``cov_type="cluster"``; two columns for two-way clustering.
+    bootstrap : BootstrapDraws, optional
+        Refitted coefficients of a bootstrap (``summarize(..., method="bootstrap")``):
+        the covariance is theirs (``cov_type`` becomes ``"bootstrap"``) and
+        intervals default to BCa (see :mod:`logistica.inference.bootstrap`).
 
     Examples
     --------
@@ -68,11 +73,23 @@ class Results:
     (['intercept', 'x0', 'x1'], True)
     """
 
-    def __init__(self, fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) -> None:
+    def __init__(
+        self,
+        fit: FittedLikelihood,
+        cov_type: str = "nonrobust",
+        groups=None,
+        bootstrap: BootstrapDraws | None = None,
+    ) -> None:
         check_cov_type(cov_type, groups, fit)
         if groups is not None:
             check_groups(groups, fit.problem.n_samples)
-        if fit.penalized:
+        if bootstrap is not None:
+            if cov_type != "nonrobust":
+                raise ValueError(
+                    f"a bootstrap gives its own covariance; cov_type={cov_type!r} does not apply"
+                )
+            cov_type = "bootstrap"
+        elif fit.penalized:
             warnings.warn(
                 "the model was fitted with a penalty (finite C): these standard errors, "
                 "tests and intervals treat the estimates as maximum-likelihood ones and "
@@ -84,6 +101,7 @@ class Results:
         object.__setattr__(self, "_fit", fit)
         object.__setattr__(self, "cov_type", cov_type)
         object.__setattr__(self, "_groups", groups)
+        object.__setattr__(self, "bootstrap", bootstrap)
         object.__setattr__(self, "_profiles", {})
 
     def __setattr__(self, name, value):
@@ -150,6 +168,8 @@ class Results:
 
     @cached_property
     def _cov(self) -> np.ndarray:
+        if self.bootstrap is not None:
+            return self.bootstrap.covariance()
         return covariance(self._fit, self.cov_type, self._groups)
 
     @cached_property
@@ -191,17 +211,19 @@ class Results:
             return positions
         return parameter_positions(self._fit.labels, cols)
 
-    def conf_int(self, alpha: float = 0.05, method: str = "wald", cols=None) -> pd.DataFrame:
+    def conf_int(self, alpha: float = 0.05, method: str | None = None, cols=None) -> pd.DataFrame:
         """Confidence intervals at level ``1 - alpha``.
 
         Parameters
         ----------
         alpha : float, default=0.05
             One minus the confidence level.
-        method : {"wald", "profile"}, default="wald"
-            ``"wald"``: ``θ ± z·SE`` with this object's covariance.
+        method : {"wald", "profile", "percentile", "bca"}, optional
+            ``"wald"`` (the default): ``θ ± z·SE`` with this object's covariance.
             ``"profile"``: profile likelihood, as R's ``confint`` for a ``glm``
             (unpenalized or Firth fits; model-based, whatever ``cov_type``).
+            ``"percentile"``, ``"bca"`` (the default with a bootstrap):
+            bootstrap intervals, for results of ``summarize(..., method="bootstrap")``.
         cols : sequence of str or int, optional
             Parameters to compute (names as in :meth:`wald_test`, or positions).
 
@@ -213,6 +235,7 @@ class Results:
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
         positions = self._positions(cols)
+        method = self._interval_method(method)
         if method == "wald":
             half = stats.norm.ppf(1 - alpha / 2) * self._bse[positions]
             bounds = np.column_stack(
@@ -223,11 +246,22 @@ class Results:
             if key not in self._profiles:
                 self._profiles[key] = profile_conf_int(self._fit, alpha, positions)
             bounds = self._profiles[key]
+        elif method in INTERVALS and self.bootstrap is not None:
+            bounds = self.bootstrap.interval(alpha, method)[positions]
         else:
-            raise ValueError(f"method must be 'wald' or 'profile', got {method!r}")
+            raise ValueError(
+                f"method must be 'wald', 'profile', or with a bootstrap 'percentile' or "
+                f"'bca', got {method!r}"
+            )
         return pd.DataFrame(bounds, index=self._fit.labels[positions], columns=["lower", "upper"])
 
-    def odds_ratios(self, alpha: float = 0.05, method: str = "wald") -> pd.DataFrame:
+    def _interval_method(self, method: str | None) -> str:
+        """The interval method asked for, or the default (BCa with a bootstrap, else Wald)."""
+        if method is None:
+            return "wald" if self.bootstrap is None else "bca"
+        return method
+
+    def odds_ratios(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
         """Odds ratios ``exp(θ)`` with their confidence intervals.
 
         For a multinomial model these are relative-risk ratios of each class
@@ -464,19 +498,20 @@ class Results:
         """
         return predict_with_ci(self._fit, self._cov, X, ci, which, offset)
 
-    def summary(self, alpha: float = 0.05, method: str = "wald") -> Summary:
+    def summary(self, alpha: float = 0.05, method: str | None = None) -> Summary:
         """The coefficient table with fit statistics and warnings.
 
         Parameters
         ----------
         alpha : float, default=0.05
             For the confidence intervals.
-        method : {"wald", "profile"}, default="wald"
-            How the intervals (of coefficients and odds ratios) are computed.
+        method : {"wald", "profile", "percentile", "bca"}, optional
+            How the intervals (of coefficients and odds ratios) are computed;
+            as in :meth:`conf_int` (Wald, or BCa with a bootstrap, by default).
 
         Returns
         -------
         Summary
             Prints as text; ``.frame`` is a DataFrame; ``.as_html()`` is HTML.
         """
-        return build_summary(self, alpha, method)
+        return build_summary(self, alpha, self._interval_method(method))

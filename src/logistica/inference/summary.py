@@ -208,7 +208,16 @@ def _table(results: Results, alpha: float, method: str) -> pd.DataFrame:
 def _notes(results: Results) -> list[str]:
     fit = results._fit
     notes = []
-    if fit.penalized:
+    boot = results.bootstrap
+    if boot is not None:
+        notes.append(
+            f"Bootstrap: {boot.n_boot} resamples of the rows, each refitted as the model was "
+            f"(seed {boot.random_state}). std err is their standard deviation (z and P>|z| "
+            "use it); intervals are bootstrap intervals for the coefficients this "
+            "estimator targets at its penalty: they describe its sampling variability "
+            "and do not remove the shrinkage bias."
+        )
+    elif fit.penalized:
         notes.append(
             "Penalized fit: standard errors, tests and intervals ignore the penalty's bias."
         )
@@ -217,7 +226,7 @@ def _notes(results: Results) -> list[str]:
             "Firth's penalized likelihood: llf, AIC, BIC and LR tests use the penalized "
             "log-likelihood; standard errors use the Fisher information."
         )
-    if results.cov_type != "nonrobust":
+    if results.cov_type not in ("nonrobust", "bootstrap"):
         notes.append(f"Standard errors are robust ({results.cov_type}).")
     if not (fit.penalized or fit.firth) and results.separation.separated:
         notes.append(results.separation.message())
