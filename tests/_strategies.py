@@ -80,18 +80,21 @@ _CELLS = st.one_of(
 
 
 @st.composite
-def malformed_tables(draw, columns=("x0", "x1", "label")):
+def malformed_tables(draw, columns=("x0", "x1", "label"), text_columns=(), max_rows=30):
     """A table as ``{column: [cells]}``: good columns broken by drawn defects.
 
     Defects: a column renamed, dropped or duplicated, an extra column, ragged
     lengths, cells replaced by anything (None, NaN, inf, huge integers, text,
-    booleans), zero rows. The shared input of the CLI and service fuzzers.
+    booleans), zero rows; sometimes none (a valid table). ``text_columns`` hold
+    the levels "a", "b", "c". The shared input of the CLI and service fuzzers.
     """
-    n = draw(st.integers(0, 6))
-    table = {name: [float(i % 3) for i in range(n)] for name in columns}
+    n = draw(st.integers(0, max_rows))
+    table = {name: [float((i * 7) % 5) for i in range(n)] for name in columns}
+    for name in text_columns:
+        table[name] = ["abc"[i % 3] for i in range(n)]
     if "label" in table:
-        table["label"] = [i % 2 for i in range(n)]
-    for _ in range(draw(st.integers(1, 4))):
+        table["label"] = [(i // 2) % 2 for i in range(n)]
+    for _ in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["cell", "cell", "rename", "drop", "extra", "ragged"]))
         names = list(table)
         if kind == "cell" and names and n:
