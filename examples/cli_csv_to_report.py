@@ -30,6 +30,8 @@ def logistica(*args):
     done = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
     print("$ logistica", " ".join(args))
     print(done.stdout[-1500:] or done.stderr[-1500:])
+    if done.returncode not in (0, 3):  # 3: a --fail-under gate failed, a result, not an error
+        raise RuntimeError(f"logistica {args[0]} failed ({done.returncode}):\n{done.stderr}")
     return done.returncode
 
 

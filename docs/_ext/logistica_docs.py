@@ -39,6 +39,9 @@ def _execute(code: str, namespace: dict, filename: str) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # third-party deprecations are not the lesson of a page
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
         exec(compile(tree, filename, "exec"), namespace)
         if last is not None:
             value = eval(compile(last, filename, "eval"), namespace)
@@ -253,7 +256,7 @@ def write_api_pages(outdir: Path, sections: list[tuple[str, list[str]]]) -> list
     imported (an optional extra missing) are listed with the import error.
     """
     outdir.mkdir(parents=True, exist_ok=True)
-    documented: dict[int, str] = {}
+    documented: dict[object, str] = {}
     names: list[str] = []
     index = [
         "API reference",
@@ -280,9 +283,9 @@ def write_api_pages(outdir: Path, sections: list[tuple[str, list[str]]]) -> list
                 continue
             new, aliases = [], []
             for name, obj in objects:
-                key = id(obj)
+                key: object = id(obj)
                 if isinstance(obj, (str, int, float, tuple, frozenset, dict, list)):
-                    key = id((module_name, name))  # constants: no identity across modules
+                    key = (module_name, name)  # constants: identity means nothing for them
                 if key in documented:
                     aliases.append((name, documented[key]))
                 else:
