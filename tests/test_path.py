@@ -85,6 +85,21 @@ def test_standardized_path_reports_the_original_scale(cancer):
         )
 
 
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
+def test_one_vs_rest_and_offset_paths_match_single_fits(wine, l1_ratio):
+    X, y = wine
+    offset = np.random.default_rng(0).normal(0.0, 0.5, len(y))
+    path = logistic_path(X, y, Cs=4, l1_ratio=l1_ratio, multi_class="ovr", offset=offset, tol=1e-10)
+    assert path.coefs.shape == (4, 3, X.shape[1])
+    if l1_ratio > 0:  # starts where every class's coefficients are zero
+        assert path.n_nonzero[0] == 0 and path.n_nonzero[1] > 0
+    for C, coef, intercept in zip(path.Cs[1:], path.coefs[1:], path.intercepts[1:], strict=True):
+        single = LogisticRegression(C=C, l1_ratio=l1_ratio, multi_class="ovr", tol=1e-10)
+        single.fit(X, y, offset=offset)
+        np.testing.assert_allclose(coef, single.coef_, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(intercept, single.intercept_, rtol=1e-5, atol=1e-7)
+
+
 def test_result_is_a_frozen_dataclass(cancer):
     X, y = cancer
     path = logistic_path(X[:100], y[:100], Cs=2, l1_ratio=1.0)
@@ -101,6 +116,8 @@ def test_result_is_a_frozen_dataclass(cancer):
         ({"l1_ratio": 2.0}, "l1_ratio"),
         ({"penalty_factor": [1.0]}, "penalty_factor"),
         ({"min_ratio": 0.0}, "min_ratio"),
+        ({"multi_class": "ova"}, "multi_class"),
+        ({"offset": np.zeros(3)}, "offset"),
     ],
 )
 def test_bad_input_raises_clear_errors(cancer, kwargs, match):

@@ -20,6 +20,7 @@ from . import solvers
 from ._validation import (
     check_Cs,
     check_fit_weights,
+    check_offset,
     check_penalty_factor,
     check_scalar_param,
     check_targets,
@@ -29,7 +30,7 @@ from .objective import Problem, make_loss, make_penalty
 from .objective.design import Design, StandardizedDesign
 from .solvers.cd import null_model
 
-__all__ = ["PathResult", "logistic_path"]
+__all__ = ["OneVsRestPath", "PathResult", "logistic_path", "make_path", "path_result"]
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,13 @@ class PathProblem:
     weight_scale : float, default=1.0
         What ``sample_weight`` was divided by (:func:`check_fit_weights`); every
         ``C`` is multiplied by it, so the objective is unchanged.
+    offset : ndarray, optional
+        Known term of the linear predictor, validated (:func:`check_offset`).
     """
 
     def __init__(
         self, X, codes, n_classes, sample_weight, l1_ratio, fit_intercept, penalty_factor,
-        standardize, weight_scale=1.0,
+        standardize, weight_scale=1.0, offset=None,
     ) -> None:  # fmt: skip
         self.loss = make_loss(n_classes)
         self.y = codes.astype(np.float64) if n_classes == 2 else codes
@@ -100,6 +103,7 @@ class PathProblem:
         self.l1_ratio = float(l1_ratio)
         self.fit_intercept = bool(fit_intercept)
         self.penalty_factor = penalty_factor
+        self.offset = offset
         design = Design(X)
         if standardize:
             center = fit_intercept and not design.is_sparse
@@ -111,7 +115,7 @@ class PathProblem:
         C = float(C) * self.weight_scale
         penalty = make_penalty(C, self.l1_ratio, self.total_weight, self.penalty_factor)
         return Problem(
-            self.design, self.y, self.loss, penalty, self.sample_weight,
+            self.design, self.y, self.loss, penalty, self.sample_weight, self.offset,
             fit_intercept=self.fit_intercept,
         )  # fmt: skip
 
@@ -145,12 +149,7 @@ class PathProblem:
         From ``C_min`` over ``1/min_ratio`` (default 1e4, or 1e2 when there are
         more features than samples) with an L1 part; ``10⁻⁴..10⁴`` otherwise.
         """
-        C_min = self.C_min
-        if C_min == 0.0:
-            return np.logspace(-4, 4, n_Cs)
-        if min_ratio is None:
-            min_ratio = 1e-4 if self.design.n_samples > self.design.n_features else 1e-2
-        return C_min * np.logspace(0, -math.log10(min_ratio), n_Cs)
+        return _grid(self.C_min, self.design, n_Cs, min_ratio)
 
     def run(self, Cs, solver="auto", tol=1e-6, max_iter=None, verbose=0) -> dict:
         """Fit every ``C`` of the increasing grid ``Cs`` with warm starts."""
@@ -179,6 +178,92 @@ class PathProblem:
         return W, np.broadcast_to(np.asarray(b, dtype=np.float64), (W.shape[0],)).copy()
 
 
+def _grid(C_min: float, design: Design, n_Cs: int, min_ratio: float | None) -> np.ndarray:
+    """The default grid of :meth:`PathProblem.grid` from ``C_min`` (0: no L1 part)."""
+    if C_min == 0.0:
+        return np.logspace(-4, 4, n_Cs)
+    if min_ratio is None:
+        min_ratio = 1e-4 if design.n_samples > design.n_features else 1e-2
+    return C_min * np.logspace(0, -math.log10(min_ratio), n_Cs)
+
+
+class OneVsRestPath:
+    """One binary :class:`PathProblem` per class (class ``k`` against the rest).
+
+    The same interface as :class:`PathProblem`: a solution is the tuple of the
+    binary solutions, and the grid starts where every class's penalized
+    coefficients are zero (the smallest of their ``C_min``).
+
+    Parameters
+    ----------
+    X, codes, n_classes, sample_weight, l1_ratio, fit_intercept, penalty_factor, standardize, \
+weight_scale, offset
+        As for :class:`PathProblem`; ``offset`` has shape (n_samples,) and enters
+        every binary problem.
+    """
+
+    def __init__(self, X, codes, n_classes, *args, **kwargs) -> None:
+        self.paths = [
+            PathProblem(X, (codes == k).astype(np.intp), 2, *args, **kwargs)
+            for k in range(n_classes)
+        ]
+
+    @property
+    def C_min(self) -> float:
+        """Largest ``C`` at which every penalized coefficient of every class is zero."""
+        return min(path.C_min for path in self.paths)
+
+    def grid(self, n_Cs: int, min_ratio: float | None) -> np.ndarray:
+        """``n_Cs`` increasing values of ``C``, as :meth:`PathProblem.grid`."""
+        return _grid(self.C_min, self.paths[0].design, n_Cs, min_ratio)
+
+    def run(self, Cs, solver="auto", tol=1e-6, max_iter=None, verbose=0) -> dict:
+        """Each class's warm-started path; per ``C`` the tuple of their solutions."""
+        fits = [path.run(Cs, solver, tol, max_iter, verbose) for path in self.paths]
+        return {
+            "coef": list(zip(*(fit["coef"] for fit in fits), strict=True)),
+            "n_iter": np.sum([fit["n_iter"] for fit in fits], axis=0).tolist(),
+            "converged": np.all([fit["converged"] for fit in fits], axis=0).tolist(),
+        }
+
+    def unpack(self, coef: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """``(coef_, intercept_)`` with one row per class."""
+        rows = [path.unpack(c) for path, c in zip(self.paths, coef, strict=True)]
+        return np.vstack([W for W, _ in rows]), np.concatenate([b for _, b in rows])
+
+
+def make_path(
+    X, codes, n_classes, sample_weight, l1_ratio, fit_intercept, penalty_factor, standardize,
+    weight_scale=1.0, offset=None, multi_class="multinomial",
+) -> PathProblem | OneVsRestPath:  # fmt: skip
+    """The path of a multinomial (or binary) fit, or one-vs-rest with more than 2 classes.
+
+    Arguments as for :class:`PathProblem`, plus ``multi_class`` in
+    ``{"multinomial", "ovr"}``.
+    """
+    kind = OneVsRestPath if multi_class == "ovr" and n_classes > 2 else PathProblem
+    return kind(
+        X, codes, n_classes, sample_weight, l1_ratio, fit_intercept, penalty_factor,
+        standardize, weight_scale, offset,
+    )  # fmt: skip
+
+
+def path_result(path, grid: np.ndarray, fits: dict, classes, l1_ratio: float) -> PathResult:
+    """The :class:`PathResult` of ``fits = path.run(grid, ...)``."""
+    coefs, intercepts = zip(*(path.unpack(c) for c in fits["coef"]), strict=True)
+    coefs = np.array(coefs)
+    return PathResult(
+        Cs=grid,
+        coefs=coefs,
+        intercepts=np.array(intercepts),
+        n_nonzero=np.count_nonzero(coefs.reshape(len(grid), -1), axis=1),
+        n_iter=np.array(fits["n_iter"]),
+        converged=np.array(fits["converged"]),
+        classes=classes,
+        l1_ratio=float(l1_ratio),
+    )
+
+
 def logistic_path(
     X,
     y,
@@ -195,10 +280,13 @@ def logistic_path(
     tol: float = 1e-6,
     max_iter: int | None = None,
     verbose: int = 0,
+    multi_class: str = "multinomial",
+    offset: np.ndarray | None = None,
 ) -> PathResult:
     """Fit logistic regression along a grid of ``C``, warm-starting each fit from the last.
 
-    Binary problems use the binomial loss, more classes the multinomial one.
+    Binary problems use the binomial loss, more classes the multinomial one (or,
+    with ``multi_class="ovr"``, one binary path per class).
 
     Parameters
     ----------
@@ -234,6 +322,12 @@ def logistic_path(
         Iteration budget per fit.
     verbose : int, default=0
         Solver progress printing.
+    multi_class : {"multinomial", "ovr"}, default="multinomial"
+        With more than two classes: one multinomial path, or one binary path
+        per class (``coefs`` has one row per class either way).
+    offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
+        Known term added to the linear predictor of every fit (as
+        :meth:`LogisticRegression.fit <logistica.LogisticRegression.fit>` takes it).
 
     Returns
     -------
@@ -255,23 +349,17 @@ def logistic_path(
     if min_ratio is not None:
         check_scalar_param("min_ratio", min_ratio, lower=0, upper=1, lower_open=True)
     Cs = check_Cs(Cs)
+    if multi_class not in ("multinomial", "ovr"):
+        raise ValueError(f"multi_class must be 'multinomial' or 'ovr', got {multi_class!r}")
     classes, codes = encode_targets(y)
     weight, scale = check_fit_weights(sample_weight, class_weight, classes, codes)
     factor = check_penalty_factor(penalty_factor, X.shape[1])
-    spec = PathProblem(
-        X, codes, len(classes), weight, l1_ratio, fit_intercept, factor, standardize, scale
-    )
+    multinomial = len(classes) > 2 and multi_class == "multinomial"
+    offset = check_offset(offset, X.shape[0], len(classes) if multinomial else 1)
+    spec = make_path(
+        X, codes, len(classes), weight, l1_ratio, fit_intercept, factor, standardize, scale,
+        offset, multi_class,
+    )  # fmt: skip
     grid = spec.grid(Cs, min_ratio) if isinstance(Cs, int) else np.sort(Cs)
     fits = spec.run(grid, solver, tol, max_iter, verbose)
-    coefs, intercepts = zip(*(spec.unpack(c) for c in fits["coef"]), strict=True)
-    coefs = np.array(coefs)
-    return PathResult(
-        Cs=grid,
-        coefs=coefs,
-        intercepts=np.array(intercepts),
-        n_nonzero=np.count_nonzero(coefs.reshape(len(grid), -1), axis=1),
-        n_iter=np.array(fits["n_iter"]),
-        converged=np.array(fits["converged"]),
-        classes=classes,
-        l1_ratio=float(l1_ratio),
-    )
+    return path_result(spec, grid, fits, classes, l1_ratio)
