@@ -1,29 +1,36 @@
 """``LogisticRegressionCV``: cross-validation over ``Cs × l1_ratios`` on warm-started paths.
 
 Each (fold, ``l1_ratio``) pair fits one regularization path
-(:class:`~logistica.path.PathProblem`) on the training rows and scores every
-``C`` on the held-out rows with any scikit-learn scorer, sample weights
-included; pairs run in parallel threads (the compiled kernels and BLAS release
-the GIL). With an L1 part the grid of ``C`` is computed once on all the data,
-starting where every penalized coefficient is zero, so all folds share it.
-The chosen point is the best mean score (``selection="min"``, i.e. minimal
-loss) or, glmnet's ``lambda.1se`` rule, the strongest regularization whose
-mean score is within one standard error of the best (``selection="1se"``).
-The model is then refitted on all the data.
+(:func:`~logistica.path.make_path`: multinomial, or one binary path per class
+for one-vs-rest) on the training rows and scores every ``C`` on the held-out
+rows with any scikit-learn scorer, sample weights (and offsets) included; pairs
+run in parallel threads (the compiled kernels and BLAS release the GIL).
+Everything learned from the data is learned on the training rows only:
+``class_weight="balanced"`` weights and the moments of ``standardize`` are
+computed inside each fold. With an L1 part the grid of ``C`` is computed once
+on all the data, starting where every penalized coefficient is zero, so all
+folds share it. The chosen point is the best mean score (``selection="min"``,
+i.e. minimal loss) or, glmnet's ``lambda.1se`` rule over the whole grid, the
+most regularized model whose mean score is within one standard error of the
+best (``selection="1se"``, :func:`one_se_index`). The model is then refitted on
+all the data.
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import check_scoring, log_loss, make_scorer
-from sklearn.model_selection import check_cv
-from sklearn.utils.validation import check_is_fitted
+from sklearn.model_selection import GroupKFold, check_cv
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ._validation import (
     check_Cs,
     check_fit_weights,
+    check_offset,
     check_penalty_factor,
     check_sample_weight,
     check_scalar_param,
@@ -32,24 +39,63 @@ from ._validation import (
     validate_X_y,
 )
 from .estimators import LogisticRegression
-from .path import PathProblem, logistic_path
+from .path import make_path, path_result
 
 __all__ = ["LogisticRegressionCV", "one_se_index"]
 
 
-def one_se_index(mean_score: np.ndarray, sem: np.ndarray) -> int:
-    """The one-standard-error rule on a grid of increasing ``C``.
+def one_se_index(
+    mean_score: np.ndarray,
+    sem: np.ndarray,
+    Cs: np.ndarray | None = None,
+    l1_ratios: np.ndarray | None = None,
+) -> int:
+    """The one-standard-error rule over a grid of ``C`` (and ``l1_ratio``).
 
-    Index of the smallest ``C`` (strongest regularization) whose mean score is
-    within one standard error of the best one.
+    Among the grid points whose mean score is at least the best mean score minus
+    the standard error of that best point, the most regularized one: the
+    smallest ``C`` (``1/C`` scales the whole penalty, whatever the mix), ties
+    broken towards the larger ``l1_ratio`` (the sparser model).
+
+    Parameters
+    ----------
+    mean_score, sem : ndarray of shape (n_Cs,) or (n_l1_ratios, n_Cs)
+        Mean held-out score (higher is better) and its standard error.
+    Cs : ndarray of the same shape, optional
+        The value of ``C`` at each point; by default the columns are taken to
+        be in increasing ``C``.
+    l1_ratios : ndarray of shape (n_l1_ratios,), optional
+        The ``l1_ratio`` of each row (needed with more than one row).
+
+    Returns
+    -------
+    int
+        Flat (row-major, ``l1_ratio``-major) index of the chosen point; on a
+        1-D grid, the index of its ``C``.
 
     Examples
     --------
     >>> one_se_index(np.array([0.80, 0.88, 0.90, 0.89]), np.array([0.01, 0.01, 0.02, 0.01]))
     1
+    >>> mean = np.array([[0.80, 0.89, 0.90], [0.89, 0.90, 0.91]])
+    >>> Cs = np.array([[0.1, 1.0, 10.0], [0.1, 1.0, 10.0]])
+    >>> int(one_se_index(mean, np.full((2, 3), 0.02), Cs, np.array([0.0, 1.0])))  # C=0.1, L1
+    3
     """
-    best = int(np.argmax(mean_score))
-    return int(np.flatnonzero(mean_score >= mean_score[best] - sem[best])[0])
+    mean = np.atleast_2d(mean_score)
+    sem = np.broadcast_to(np.atleast_2d(sem), mean.shape)
+    n_rows, n_Cs = mean.shape
+    Cs = np.broadcast_to(np.arange(n_Cs) if Cs is None else np.atleast_2d(Cs), mean.shape)
+    if l1_ratios is None:
+        if n_rows > 1:
+            raise ValueError("one_se_index needs l1_ratios for a grid with several rows")
+        l1_ratios = np.zeros(1)
+    ratio = np.broadcast_to(np.asarray(l1_ratios, dtype=np.float64)[:, None], mean.shape)
+    best = int(np.argmax(mean))
+    within = np.flatnonzero(mean.ravel() >= mean.flat[best] - sem.flat[best])
+    # lexsort: last key first -> smallest C, then largest l1_ratio, then first index
+    order = np.lexsort((within, -ratio.ravel()[within], Cs.ravel()[within]))
+    return int(within[order[0]])
 
 
 _SELECTIONS = ("min", "1se")
@@ -67,17 +113,30 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
     l1_ratios : sequence of float, default=(0.0,)
         Elastic-net mixes to try, each in ``[0, 1]``.
     selection : {"min", "1se"}, default="min"
-        ``"min"``: the grid point with the best mean score. ``"1se"``: for the
-        best ``l1_ratio``, the smallest ``C`` (strongest regularization) whose
-        mean score is within one standard error of the best.
+        ``"min"``: the grid point with the best mean score. ``"1se"``: the
+        one-standard-error rule over the whole ``(C, l1_ratio)`` grid
+        (:func:`one_se_index`): among the points whose mean score is within one
+        standard error (of the best point's mean) of the best, the most
+        regularized one, i.e. the smallest ``C``; points with equal ``C`` go to
+        the larger ``l1_ratio``.
     cv : int, cross-validation generator or iterable, optional
-        Stratified 5-fold by default (scikit-learn's ``check_cv``).
+        Stratified 5-fold by default (scikit-learn's ``check_cv``). With
+        ``groups`` passed to :meth:`fit`, an int (or ``None``: 5) means
+        ``GroupKFold(cv)``: no group has rows on both sides of a split; a
+        splitter object gets ``groups`` in its ``split`` (``GroupKFold``,
+        ``StratifiedGroupKFold``, ``LeaveOneGroupOut``, ... use them).
     scoring : str or callable, optional
         Any scikit-learn scorer; default: the negative log-loss over all the
         classes (also on folds missing some). Sample weights are passed to it.
     fit_intercept : bool, default=True
+    multi_class : {"multinomial", "ovr"}, default="multinomial"
+        With more than two classes, one multinomial model or one binary model
+        per class (as :class:`~logistica.LogisticRegression`); every fold fits
+        the same kind.
     class_weight : dict, "balanced" or None, optional
-        Computed once on all the data and carried into every fold.
+        ``"balanced"`` is recomputed inside each fold from its training rows
+        (their labels and sample weights), then on all the data for the refit;
+        so the held-out rows never inform the weights. A dict applies as is.
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature penalty multipliers (``0``: unpenalized).
     standardize : bool, default=False
@@ -140,6 +199,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         cv=None,
         scoring=None,
         fit_intercept: bool = True,
+        multi_class: str = "multinomial",
         class_weight=None,
         penalty_factor=None,
         standardize: bool = False,
@@ -156,6 +216,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.scoring = scoring
         self.fit_intercept = fit_intercept
+        self.multi_class = multi_class
         self.class_weight = class_weight
         self.penalty_factor = penalty_factor
         self.standardize = standardize
@@ -169,6 +230,10 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
     def _check_params(self) -> tuple[int | np.ndarray, np.ndarray]:
         if self.selection not in _SELECTIONS:
             raise ValueError(f"selection must be one of {_SELECTIONS}, got {self.selection!r}")
+        if self.multi_class not in ("multinomial", "ovr"):
+            raise ValueError(
+                f"multi_class must be 'multinomial' or 'ovr', got {self.multi_class!r}"
+            )
         l1_ratios = np.atleast_1d(np.asarray(self.l1_ratios, dtype=np.float64))
         if l1_ratios.ndim != 1 or l1_ratios.size == 0:
             raise ValueError(f"l1_ratios must be a non-empty sequence, got {self.l1_ratios!r}")
@@ -181,11 +246,12 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
     def _estimator(self, C: float = 1.0, l1_ratio: float = 0.0) -> LogisticRegression:
         return LogisticRegression(
             C=C, l1_ratio=l1_ratio, fit_intercept=self.fit_intercept, solver=self.solver,
-            class_weight=self.class_weight, tol=self.tol, max_iter=self.max_iter,
-            standardize=self.standardize, penalty_factor=self.penalty_factor,
+            multi_class=self.multi_class, class_weight=self.class_weight, tol=self.tol,
+            max_iter=self.max_iter, standardize=self.standardize,
+            penalty_factor=self.penalty_factor,
         )  # fmt: skip
 
-    def fit(self, X, y, sample_weight=None) -> LogisticRegressionCV:
+    def fit(self, X, y, sample_weight=None, *, offset=None, groups=None) -> LogisticRegressionCV:
         """Cross-validate the grid, choose ``C_`` and ``l1_ratio_``, refit on all the data.
 
         Parameters
@@ -196,6 +262,14 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
             Class labels.
         sample_weight : array-like of shape (n_samples,), optional
             Used both in fitting and in scoring.
+        offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
+            Known term of the linear predictor (as for
+            :meth:`LogisticRegression.fit <logistica.LogisticRegression.fit>`):
+            the training rows' part enters each fit, the held-out rows' part
+            their scored predictions.
+        groups : array-like of shape (n_samples,), optional
+            Group labels for group-aware folds (see ``cv``): an int ``cv``
+            becomes ``GroupKFold(cv)``.
 
         Returns
         -------
@@ -204,21 +278,26 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Cs, l1_ratios = self._check_params()
         X, y = validate_X_y(self, X, y)
         classes, codes = encode_targets(y)
-        weight, scale = check_fit_weights(sample_weight, self.class_weight, classes, codes)
+        multinomial = len(classes) > 2 and self.multi_class == "multinomial"
+        offset = check_offset(offset, X.shape[0], len(classes) if multinomial else 1)
+        weights = _FoldWeights(sample_weight, self.class_weight, classes, codes)
         # Scores are weighted averages: the same exact power-of-two scale keeps them finite.
+        scale = weights.scale
         given_weight = None if sample_weight is None else check_sample_weight(
             sample_weight, X.shape[0]
         ) / scale  # fmt: skip
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        folds = self._folds(X, y, groups)
         scorer = check_scoring(self, scoring=self.scoring) if self.scoring else make_scorer(
             log_loss, greater_is_better=False, response_method="predict_proba", labels=classes
         )  # fmt: skip
 
         def spec(rows, l1_ratio):
-            return PathProblem(
-                X[rows], codes[rows], len(classes), weight[rows], l1_ratio,
-                self.fit_intercept, factor, self.standardize, scale,
+            weight, weight_scale = weights(rows)
+            return make_path(
+                X[rows], codes[rows], len(classes), weight, l1_ratio, self.fit_intercept,
+                factor, self.standardize, weight_scale, None if offset is None else offset[rows],
+                self.multi_class,
             )  # fmt: skip
 
         everything = np.arange(X.shape[0])
@@ -226,7 +305,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
             spec(everything, r).grid(Cs, self.min_ratio) if isinstance(Cs, int) else np.sort(Cs)
             for r in l1_ratios
         ])  # fmt: skip
-        context = _FoldContext(X, y, classes, spec, scorer, given_weight, self)
+        context = _FoldContext(X, y, classes, spec, scorer, given_weight, offset, self)
         jobs = [(f, i) for f in range(len(folds)) for i in range(len(l1_ratios))]
         results = _run(context, folds, grids, l1_ratios, jobs, self.n_jobs, self.verbose)
         scores = np.empty((len(l1_ratios), grids.shape[1], len(folds)))
@@ -234,17 +313,25 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         for (f, i), (fold_scores, fold_nonzero) in zip(jobs, results, strict=True):
             scores[i, :, f], nonzero[i, :, f] = fold_scores, fold_nonzero
         self._set_results(grids, l1_ratios, scores, nonzero)
-        self.estimator_ = self._estimator(self.C_, self.l1_ratio_).fit(X, y, sample_weight)
+        self.estimator_ = self._estimator(self.C_, self.l1_ratio_).fit(
+            X, y, sample_weight, offset=offset
+        )
         for name in ("coef_", "intercept_", "classes_", "n_iter_", "solver_", "feature_mean_"):
             setattr(self, name, getattr(self.estimator_, name))
-        self.path_ = logistic_path(
-            X, y, Cs=self.Cs_[self.best_index_ // grids.shape[1]], l1_ratio=self.l1_ratio_,
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            class_weight=self.class_weight, penalty_factor=self.penalty_factor,
-            standardize=self.standardize, solver=self.solver, tol=self.tol,
-            max_iter=self.max_iter,
-        )  # fmt: skip
+        path, grid = spec(everything, self.l1_ratio_), self.Cs_[self.best_index_ // grids.shape[1]]
+        fits = path.run(grid, self.solver, self.tol, self.max_iter)
+        self.path_ = path_result(path, grid, fits, classes, self.l1_ratio_)
         return self
+
+    def _folds(self, X, y, groups) -> list:
+        """The (train, test) splits: ``GroupKFold`` for an int ``cv`` with ``groups``."""
+        cv = self.cv
+        if groups is not None:
+            groups = column_or_1d(groups)
+            check_consistent_length(X, groups)
+            if cv is None or isinstance(cv, numbers.Integral):
+                cv = GroupKFold(5 if cv is None else cv)
+        return list(check_cv(cv, y, classifier=True).split(X, y, groups))
 
     def _set_results(self, grids, l1_ratios, scores, nonzero) -> None:
         """Fill ``cv_results_`` and choose the grid point."""
@@ -252,10 +339,10 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         mean = scores.mean(axis=2)
         std = scores.std(axis=2, ddof=1) if n_folds > 1 else np.zeros_like(mean)
         sem = std / np.sqrt(n_folds)
-        best = np.unravel_index(np.argmax(mean), mean.shape)
-        i, j = best
-        if self.selection == "1se":
-            j = one_se_index(mean[i], sem[i])
+        flat = np.argmax(mean) if self.selection == "min" else one_se_index(
+            mean, sem, grids, l1_ratios
+        )  # fmt: skip
+        i, j = np.unravel_index(flat, mean.shape)
         self.Cs_, self.l1_ratios_, self.scores_ = grids, l1_ratios, scores
         self.C_, self.l1_ratio_ = float(grids[i, j]), float(l1_ratios[i])
         self.best_index_ = int(i * grids.shape[1] + j)
@@ -278,25 +365,25 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         self.cv_results_ = results
 
     # -- prediction: the refitted model -------------------------------------------------
-    def decision_function(self, X) -> np.ndarray:
-        """Linear predictor of the refitted model."""
+    def decision_function(self, X, offset=None) -> np.ndarray:
+        """Linear predictor of the refitted model (``offset``: as passed to :meth:`fit`)."""
         check_is_fitted(self)
-        return self.estimator_.decision_function(validate_X(self, X))
+        return self.estimator_.decision_function(validate_X(self, X), offset)
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities of the refitted model."""
+    def predict_proba(self, X, offset=None) -> np.ndarray:
+        """Class probabilities of the refitted model (``offset``: as passed to :meth:`fit`)."""
         check_is_fitted(self)
-        return self.estimator_.predict_proba(validate_X(self, X))
+        return self.estimator_.predict_proba(validate_X(self, X), offset)
 
-    def predict_log_proba(self, X) -> np.ndarray:
-        """Log-probabilities of the refitted model."""
+    def predict_log_proba(self, X, offset=None) -> np.ndarray:
+        """Log-probabilities of the refitted model (``offset``: as passed to :meth:`fit`)."""
         check_is_fitted(self)
-        return self.estimator_.predict_log_proba(validate_X(self, X))
+        return self.estimator_.predict_log_proba(validate_X(self, X), offset)
 
-    def predict(self, X) -> np.ndarray:
-        """Most probable class of the refitted model."""
+    def predict(self, X, offset=None) -> np.ndarray:
+        """Most probable class of the refitted model (``offset``: as passed to :meth:`fit`)."""
         check_is_fitted(self)
-        return self.estimator_.predict(validate_X(self, X))
+        return self.estimator_.predict(validate_X(self, X), offset)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -304,12 +391,62 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         return tags
 
 
+class _FoldWeights:
+    """Fit weights of any subset of the rows: ``sample_weight × class_weight``.
+
+    ``"balanced"`` class weights are computed from the subset's own labels and
+    sample weights (over the classes present in it); other class weights do not
+    depend on the rows and are computed once.
+    """
+
+    def __init__(self, sample_weight, class_weight, classes, codes) -> None:
+        self.weight, self.scale = check_fit_weights(sample_weight, class_weight, classes, codes)
+        self.balanced = isinstance(class_weight, str) and class_weight == "balanced"
+        self.classes, self.codes = classes, codes
+        self.sample_weight = None if sample_weight is None else check_sample_weight(
+            sample_weight, codes.shape[0]
+        )  # fmt: skip
+
+    def __call__(self, rows: np.ndarray) -> tuple[np.ndarray, float]:
+        """``(weight, scale)`` of ``rows``, as :func:`check_fit_weights` returns them."""
+        if not self.balanced:
+            return self.weight[rows], self.scale
+        present, local = np.unique(self.codes[rows], return_inverse=True)
+        sample_weight = None if self.sample_weight is None else self.sample_weight[rows]
+        return check_fit_weights(sample_weight, "balanced", self.classes[present], local)
+
+
+class _WithOffset(ClassifierMixin, BaseEstimator):
+    """A fitted model whose predictions on the scored rows add their known offset."""
+
+    def __init__(self, model, offset) -> None:
+        self.model = model
+        self.offset = offset
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.model.classes_
+
+    def decision_function(self, X) -> np.ndarray:
+        return self.model.decision_function(X, self.offset)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.model.predict_proba(X, self.offset)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        return self.model.predict_log_proba(X, self.offset)
+
+    def predict(self, X) -> np.ndarray:
+        return self.model.predict(X, self.offset)
+
+
 class _FoldContext:
     """What every (fold, ``l1_ratio``) job needs: data, path factory, scorer, settings."""
 
-    def __init__(self, X, y, classes, spec, scorer, sample_weight, owner) -> None:
+    def __init__(self, X, y, classes, spec, scorer, sample_weight, offset, owner) -> None:
         self.X, self.y, self.classes, self.spec = X, y, classes, spec
-        self.scorer, self.sample_weight, self.owner = scorer, sample_weight, owner
+        self.scorer, self.sample_weight, self.offset = scorer, sample_weight, offset
+        self.owner = owner
 
     def run(self, train, test, grid, l1_ratio) -> tuple[np.ndarray, np.ndarray]:
         """Fit the path on ``train``; score each ``C`` on ``test``; count nonzeros."""
@@ -319,10 +456,11 @@ class _FoldContext:
         model = owner._estimator(l1_ratio=l1_ratio)
         model.classes_, model.n_features_in_ = self.classes, self.X.shape[1]
         kwargs = {} if self.sample_weight is None else {"sample_weight": self.sample_weight[test]}
+        scored = model if self.offset is None else _WithOffset(model, self.offset[test])
         scores, nonzero = [], []
         for coef in fits["coef"]:
             model.coef_, model.intercept_ = path.unpack(coef)
-            scores.append(self.scorer(model, self.X[test], self.y[test], **kwargs))
+            scores.append(self.scorer(scored, self.X[test], self.y[test], **kwargs))
             nonzero.append(np.count_nonzero(model.coef_))
         return np.array(scores), np.array(nonzero)
 
