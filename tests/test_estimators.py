@@ -218,3 +218,16 @@ def test_works_inside_sklearn_tools(synthetic):
 @parametrize_with_checks([LogisticRegression(), LogisticRegression(multi_class="ovr")])
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+def test_ovr_in_parallel_threads_equals_sequential_and_still_warns():
+    from logistica.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 4))
+    y = rng.integers(0, 4, 300)
+    one = LogisticRegression(multi_class="ovr").fit(X, y)
+    two = LogisticRegression(multi_class="ovr", n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    with pytest.warns(ConvergenceWarning):
+        LogisticRegression(multi_class="ovr", n_jobs=2, solver="gd", max_iter=1).fit(X, y)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.extmath import safe_sparse_dot
@@ -115,6 +116,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Non-negative multipliers of the penalty per feature (glmnet's
         ``penalty.factor``): ``0`` leaves a feature unpenalized, ``2`` doubles
         its penalty. Default: all ones.
+    n_jobs : int, optional
+        Threads fitting the per-class problems of ``multi_class="ovr"`` in
+        parallel (``-1``: all cores); ``None`` fits them one after another. The
+        heavy products release the GIL, and warnings reach the caller as usual.
 
     Attributes
     ----------
@@ -173,6 +178,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         firth: bool = False,
         standardize: bool = False,
         penalty_factor=None,
+        n_jobs: int | None = None,
     ) -> None:
         self.C = C
         self.l1_ratio = l1_ratio
@@ -190,6 +196,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.firth = firth
         self.standardize = standardize
         self.penalty_factor = penalty_factor
+        self.n_jobs = n_jobs
 
     # -- fitting ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -304,8 +311,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 c if c.shape == (p.n_coef,) else None
                 for c, p in zip(previous[1], problems, strict=False)
             ]
-        solutions = [
-            solvers.solve(
+        solve = delayed(solvers.solve)
+        solutions = Parallel(n_jobs=self.n_jobs if len(problems) > 1 else None, prefer="threads")(
+            solve(
                 problem,
                 name,
                 start,
@@ -315,7 +323,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 options=self.solver_options,
             )
             for problem, start in zip(problems, starts, strict=True)
-        ]
+        )
         self.classes_ = classes
         self.solver_ = name
         self._set_coefs(problems, solutions, X.shape[1])
