@@ -21,7 +21,12 @@ import pandas as pd
 
 from .. import estimators
 from ..objective import make_loss
-from ..outofcore._model import check_supported, class_multipliers, fit_reduced
+from ..outofcore._model import (
+    check_supported,
+    class_multipliers,
+    fit_reduced,
+    hessian_fraction,
+)
 from ._partitions import (
     add,
     partition_classes,
@@ -138,18 +143,25 @@ class LogisticRegression(estimators.LogisticRegression):
         multipliers = class_multipliers(self, classes, [totals[c] for c in classes.tolist()])
         loss = make_loss(len(classes))
         common = (classes, multipliers, loss, self.fit_intercept)
+        n_coef = (parts.n_features + self.fit_intercept) * loss.n_outputs
+        fraction = hessian_fraction(self, sum(rows for rows, _ in sizes), n_coef)
         start = dask.delayed(partition_start, pure=True)
-        moments, start_terms = session.compute(_tree([start(*b, *common) for b in blocks]))
+        moments, start_terms = session.compute(
+            _tree([start(*b, *common, i, fraction) for i, b in enumerate(blocks)])
+        )
         terms = dask.delayed(partition_terms, pure=True)
 
         def evaluate(base, direction, steps, hessian):
-            graph = _tree([terms(*b, *common, base, direction, steps, hessian) for b in blocks])
+            graph = _tree(
+                [terms(*b, *common, i, base, direction, steps, hessian)
+                 for i, b in enumerate(blocks)]
+            )  # fmt: skip
             return session.compute(graph)
 
         setup = session.submissions
         fit_reduced(
             self, evaluate, classes=classes, moments=moments, start=start_terms,
-            feature_names=parts.feature_names, callback=callback,
+            feature_names=parts.feature_names, callback=callback, fraction=fraction,
         )  # fmt: skip
         self.fit_stats_ = {
             "graph_submissions": session.submissions,

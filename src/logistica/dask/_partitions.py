@@ -177,19 +177,26 @@ def partition_classes(X, y, sample_weight) -> tuple[int, dict]:
     return len(labels), dict(zip(values.tolist(), np.bincount(inverse, sw).tolist(), strict=True))
 
 
-def partition_start(X, y, sample_weight, offset, classes, multipliers, loss: Loss, fit_intercept):
-    """Moments and the objective sums at zero of one partition."""
+def partition_start(X, y, sample_weight, offset, classes, multipliers, loss: Loss, fit_intercept,
+                    index, fraction):  # fmt: skip
+    """Moments and the objective sums at zero of partition ``index``."""
     X, y, sw, off = _arrays(X, y, sample_weight, offset, classes, multipliers)
     zero = np.zeros((X.shape[1] + fit_intercept) * loss.n_outputs)
-    terms = chunk_terms(X, y, sw, off, loss, fit_intercept, zero, zero, np.ones(1), True)
+    terms = chunk_terms(X, y, sw, off, loss, fit_intercept, zero, zero, np.ones(1), fraction,
+                        seed=(0, index))  # fmt: skip
     return chunk_moments(X, sw), terms
 
 
 def partition_terms(X, y, sample_weight, offset, classes, multipliers, loss: Loss, fit_intercept,
-                    base, direction, steps, hessian) -> Terms:  # fmt: skip
-    """:func:`~logistica.outofcore._chunk.chunk_terms` of one partition."""
+                    index, base, direction, steps, hessian) -> Terms:  # fmt: skip
+    """:func:`~logistica.outofcore._chunk.chunk_terms` of partition ``index``.
+
+    ``hessian`` is the share of rows in the Hessian sample, seeded by ``index``:
+    the same rows every iteration.
+    """
     X, y, sw, off = _arrays(X, y, sample_weight, offset, classes, multipliers)
-    return chunk_terms(X, y, sw, off, loss, fit_intercept, base, direction, steps, hessian)
+    return chunk_terms(X, y, sw, off, loss, fit_intercept, base, direction, steps, hessian,
+                       seed=(0, index))  # fmt: skip
 
 
 def add(a, b):

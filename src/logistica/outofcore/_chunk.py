@@ -21,6 +21,9 @@ from ..objective.problem import Problem
 
 __all__ = ["Moments", "Terms", "chunk_moments", "chunk_terms", "tree_sum"]
 
+#: Rows per block of the moments pass (a buffer that stays in cache).
+_BLOCK = 2048
+
 
 @dataclass(frozen=True)
 class Moments:
@@ -76,7 +79,15 @@ def chunk_moments(X: np.ndarray, sample_weight: np.ndarray) -> Moments:
         zeros = np.zeros(X.shape[1])
         return Moments(0.0, X.shape[0], zeros, zeros.copy())
     mean = (sample_weight @ X) / weight
-    m2 = sample_weight @ (X - mean) ** 2
+    # centred squares block by block in one reused buffer: no n×d temporary
+    m2 = np.zeros(X.shape[1])
+    block = np.empty((min(_BLOCK, X.shape[0]), X.shape[1]))
+    for start in range(0, X.shape[0], _BLOCK):
+        rows = X[start : start + _BLOCK]
+        buffer = block[: rows.shape[0]]
+        np.subtract(rows, mean, out=buffer)
+        np.square(buffer, out=buffer)
+        m2 += sample_weight[start : start + _BLOCK] @ buffer
     return Moments(weight, X.shape[0], mean, m2)
 
 
@@ -87,25 +98,54 @@ class Terms:
     Attributes
     ----------
     value : float
-        ``Σ sᵢℓᵢ`` at ``base + direction``.
+        ``Σ sᵢℓᵢ`` at ``base + steps[0]·direction``.
     grad : ndarray
         Its gradient in the flat coefficient layout (no penalty).
     hessian : ndarray or None
-        ``Σ sᵢ ∂²ℓᵢ`` (``XᵀWX`` with the intercept), when asked for.
+        ``Σ sᵢ ∂²ℓᵢ`` (``XᵀWX`` with the intercept) at the same point, over the
+        rows of the Hessian sample (all rows when ``hessian_weight`` equals the
+        total weight), when asked for.
     trials : ndarray
         ``Σ sᵢℓᵢ`` at ``base + t·direction`` for each trial step ``t``.
+    grads : ndarray of shape (n_steps, n_coef)
+        The gradient at each trial step (``grads[0] == grad``).
+    hessian_weight : float
+        ``Σ sᵢ`` over the rows that entered ``hessian``.
     """
 
     value: float
     grad: np.ndarray
     hessian: np.ndarray | None
     trials: np.ndarray
+    grads: np.ndarray
+    hessian_weight: float = 0.0
 
     def __add__(self, other: Terms) -> Terms:
         hessian = None if self.hessian is None else self.hessian + other.hessian
         return Terms(
-            self.value + other.value, self.grad + other.grad, hessian, self.trials + other.trials
-        )
+            self.value + other.value, self.grad + other.grad, hessian,
+            self.trials + other.trials, self.grads + other.grads,
+            self.hessian_weight + other.hessian_weight,
+        )  # fmt: skip
+
+
+def _hessian_sum(problem: Problem, raw: np.ndarray, fraction: float, seed) -> tuple:
+    """``Σ sᵢ ∂²ℓᵢ`` over all rows (float64) or a seeded Bernoulli sample (float32)."""
+    total = problem.total_weight
+    if fraction >= 1.0:
+        return problem.hessian_model().matrix(raw) * total, total
+    rows = np.flatnonzero(np.random.default_rng(seed).random(problem.n_samples) < fraction)
+    weight = total * float(problem.sample_weight[rows].sum())
+    if weight == 0:
+        return np.zeros((problem.n_coef, problem.n_coef)), 0.0
+    X = problem.design.X
+    # gather along the contiguous axis: Fortran-ordered batches are gathered column-wise
+    sample = X.T[:, rows].T if X.flags.f_contiguous else X[rows]
+    sub = Problem(
+        sample.astype(np.float32), problem.y[rows], problem.loss, None,
+        problem.sample_weight[rows], None, problem.fit_intercept,
+    )  # fmt: skip
+    return sub.hessian_model().matrix(raw[rows]) * weight, weight
 
 
 def chunk_terms(
@@ -118,13 +158,17 @@ def chunk_terms(
     base: np.ndarray,
     direction: np.ndarray,
     steps: np.ndarray,
-    hessian: bool,
+    hessian: float,
+    seed=0,
 ) -> Terms:
     """:class:`Terms` of one chunk, in the raw units of its columns.
 
-    ``X @ direction`` is computed once and every trial step costs element-wise
-    work only; the gradient and (with ``hessian``) ``XᵀWX`` are taken at
-    ``base + direction``, the full step.
+    One pass for ``X @ base``, one for ``X @ direction``; every trial step costs
+    element-wise work, and the gradients at all trial steps come from one
+    ``Xᵀ [r₁ … r_S]`` product. ``hessian`` is the fraction of rows whose
+    ``XᵀWX`` is accumulated at the first trial step: ``0`` for none, ``1`` for
+    all rows in float64, in between a Bernoulli sample seeded by ``seed`` (the
+    same rows every pass) in float32 — it only shapes Newton steps.
 
     Examples
     --------
@@ -132,30 +176,42 @@ def chunk_terms(
     >>> from logistica.objective import BinomialLoss
     >>> X = np.array([[0.0], [1.0]]); y = np.array([0.0, 1.0]); zero = np.zeros(2)
     >>> terms = chunk_terms(X, y, np.ones(2), None, BinomialLoss(), True, zero, zero,
-    ...                     np.array([1.0]), hessian=True)
+    ...                     np.array([1.0]), hessian=1.0)
     >>> round(terms.value, 6), terms.hessian.shape
     (1.386294, (2, 2))
     """
     steps = np.asarray(steps, dtype=np.float64)
-    n_coef = base.size
+    n_coef, n_steps = base.size, steps.size
     if X.shape[0] == 0 or not np.any(sample_weight > 0):
         zero_hessian = np.zeros((n_coef, n_coef)) if hessian else None
-        return Terms(0.0, np.zeros(n_coef), zero_hessian, np.zeros(steps.size))
+        zeros = np.zeros((n_steps, n_coef))
+        return Terms(0.0, zeros[0].copy(), zero_hessian, np.zeros(n_steps), zeros)
     problem = Problem(X, y, loss, None, sample_weight, offset, fit_intercept)
     total = problem.total_weight
     raw = problem.raw(base)
-    if np.any(direction):
-        raw_direction = problem.raw_direction(direction)
-        trials = np.array(
-            [loss.value(raw + t * raw_direction, problem.y, problem.sample_weight) for t in steps]
-        )
-        raw += raw_direction
-        value, grad = problem.value_grad_from_raw(base + direction, raw)
-    else:
-        value, grad = problem.value_grad_from_raw(base, raw)
-        trials = np.full(steps.size, value)
-    matrix = problem.hessian_model().matrix(raw) * total if hessian else None
-    return Terms(value * total, grad * total, matrix, trials * total)
+    raw_direction = problem.raw_direction(direction) if np.any(direction) else None
+    n, K = X.shape[0], loss.n_outputs
+    trials = np.empty(n_steps)
+    residuals = np.empty((n, n_steps, K))
+    at_first = raw
+    for i, t in enumerate(steps):
+        at = raw if raw_direction is None else raw + t * raw_direction
+        trials[i], residual = loss.value_and_residual(at, problem.y, problem.sample_weight)
+        residuals[:, i] = residual.reshape(n, K)
+        if i == 0:
+            at_first = at
+    flat = residuals.reshape(n, n_steps * K)
+    grads = np.empty((n_steps, problem.coef_shape[0], K))
+    grads[:, : problem.n_features] = (
+        problem.design.rmatvec(flat).reshape(-1, n_steps, K).transpose(1, 0, 2)
+    )
+    if fit_intercept:
+        grads[:, -1] = flat.sum(axis=0).reshape(n_steps, K)
+    grads = grads.reshape(n_steps, n_coef) * total
+    matrix, weight = (None, 0.0)
+    if hessian:
+        matrix, weight = _hessian_sum(problem, at_first, float(hessian), seed)
+    return Terms(float(trials[0]) * total, grads[0].copy(), matrix, trials * total, grads, weight)
 
 
 def tree_sum(items: list):

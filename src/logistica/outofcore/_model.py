@@ -21,7 +21,25 @@ from ..solvers.newton import AUTO_MAX_COEF
 from ._chunk import Moments, Terms
 from ._newton import Evaluate, MomentsDesign, affine, solve_chunked
 
-__all__ = ["check_supported", "class_multipliers", "fit_reduced"]
+__all__ = ["check_supported", "class_multipliers", "fit_reduced", "hessian_fraction"]
+
+
+def hessian_fraction(model: LogisticRegression, n_rows: int, n_coef: int) -> float:
+    """Share of the rows whose ``XᵀWX`` shapes Newton steps, as the in-memory Newton picks.
+
+    ``max(20_000, 40·n_coef)`` rows when the data hold at least eight times as
+    many (:class:`~logistica.solvers.newton.Newton`'s ``hessian_rows="auto"``),
+    else all rows (``1.0``, exact float64).
+
+    Examples
+    --------
+    >>> hessian_fraction(LogisticRegression(), 1_000_000, 101)
+    0.02
+    >>> hessian_fraction(LogisticRegression(), 6_000, 5)
+    1.0
+    """
+    rows = max(20_000, 40 * n_coef)
+    return rows / n_rows if n_rows >= 8 * rows else 1.0
 
 
 def check_supported(model: LogisticRegression) -> str:
@@ -98,8 +116,12 @@ def fit_reduced(
     start: Terms,
     feature_names,
     callback=None,
+    fraction: float = 1.0,
 ) -> tuple[LogisticRegression, np.ndarray | None]:
     """Solve with reduced sums and set ``model``'s fitted attributes.
+
+    ``fraction`` is the share of rows of the Hessian sample (as in ``start``);
+    binary Newton fits end with the exact ``XᵀWX`` (``fisher_information_``).
 
     Returns the model and the unpenalized ``Σ sᵢ ∂²ℓᵢ`` (raw units) at the solution.
     """
@@ -115,7 +137,7 @@ def fit_reduced(
     solution, raw_hessian = solve_chunked(
         evaluate, problem, to_raw, moments.weight, start,
         method=method, tol=model.tol, max_iter=max_iter, verbose=model.verbose,
-        callback=callback,
+        callback=callback, hessian_fraction=fraction, final_hessian=len(classes) == 2,
     )  # fmt: skip
     if not solution.converged:
         warnings.warn(

@@ -1,12 +1,14 @@
 """Newton (and L-BFGS) on reduced sums: one pass over the data per iteration.
 
 The data live elsewhere — in files read batch by batch, in Dask partitions —
-and are reached only through ``evaluate(base, direction, steps, hessian)``,
+and are reached only through ``evaluate(base, direction, steps, fraction)``,
 one pass (one graph submission) that returns the summed :class:`~._chunk.Terms`:
-the loss along ``base + t·direction`` for every trial ``t`` (from one
-``X @ direction`` per chunk) and the gradient and ``XᵀWX`` at the full step.
-So an iteration whose full step is accepted costs exactly one pass; a damped
-step costs one more, to get the gradient at the accepted point.
+the loss and its gradient at ``base + t·direction`` for the trial steps
+``t = 1, ½, ¼`` (from one ``X @ direction`` and one ``Xᵀ[r₁ r₂ r₃]`` per chunk)
+and ``XᵀWX`` at the full step from a fixed random ``fraction`` of the rows, in
+float32: it only shapes the step, the exact float64 gradient decides
+optimality. So an iteration costs one pass whether its step is full or damped;
+only when no trial passes does quadratic interpolation need another.
 
 Everything else happens here, on d×d matrices: the penalty, the change to the
 model's units (``standardize``), the Newton direction
@@ -33,12 +35,13 @@ from ._chunk import Terms
 
 __all__ = ["MomentsDesign", "affine", "solve_chunked"]
 
-#: Trial steps of the line search: the full step first, then halvings.
-STEPS = 0.5 ** np.arange(13)
+#: Trial steps of the line search, all evaluated in the same pass: the full step, two
+#: halvings; when none passes, quadratic interpolation proposes the next three.
+STEPS = np.array([1.0, 0.5, 0.25])
 _ARMIJO = 1e-4
 _EPS = np.finfo(np.float64).eps
 
-Evaluate = Callable[[np.ndarray, np.ndarray, np.ndarray, bool], Terms]
+Evaluate = Callable[[np.ndarray, np.ndarray, np.ndarray, float], Terms]
 
 
 class MomentsDesign(Design):
@@ -105,16 +108,17 @@ class _Driver:
         l1[:d] = np.broadcast_to(problem.penalty.l1_strength(np.empty(d)), (d,)) / scale
         self.l1_units = np.repeat(l1, K)
 
-    def point(self, coef: np.ndarray, terms: Terms) -> _Point:
+    def point(self, coef: np.ndarray, terms: Terms, index: int = 0) -> _Point:
+        """The point of trial step ``index``; the Hessian sample is scaled to all rows."""
         problem = self.problem
         W, _ = problem.split(coef)
-        value = terms.value / self.total + problem.penalty.value(W)
-        grad = (self.to_raw.T @ terms.grad) / self.total
+        value = terms.trials[index] / self.total + problem.penalty.value(W)
+        grad = (self.to_raw.T @ terms.grads[index]) / self.total
         grad = grad.reshape(problem.coef_shape)
         grad[: problem.n_features] += problem.penalty.smooth_gradient(W)
-        hessian = None
-        if terms.hessian is not None:
-            hessian = terms.hessian / self.total
+        hessian = raw_hessian = None
+        if terms.hessian is not None and terms.hessian_weight > 0:
+            hessian = terms.hessian / terms.hessian_weight
             if problem.is_multinomial and not problem.penalty.is_smooth:
                 hessian = _without_class_shift(hessian, problem.n_outputs)
             hessian = self.to_raw.T @ hessian @ self.to_raw
@@ -123,7 +127,10 @@ class _Driver:
                 problem.n_features
             ).reshape(-1, *([1] * (diagonal.ndim - 1)))
             hessian[np.diag_indices_from(hessian)] += diagonal.ravel()
-        return _Point(coef, value, grad.ravel(), hessian, terms.hessian)
+            # exact only from all rows, at this very point (the first trial step)
+            if index == 0 and terms.hessian_weight >= self.total * (1 - 1e-12):
+                raw_hessian = terms.hessian
+        return _Point(coef, value, grad.ravel(), hessian, raw_hessian)
 
     def objective(self, coef: np.ndarray, loss_sum: float) -> float:
         W, _ = self.problem.split(coef)
@@ -228,14 +235,16 @@ def solve_chunked(
     max_iter: int = 100,
     verbose: int = 0,
     callback: Callable[[np.ndarray], object] | None = None,
+    hessian_fraction: float = 1.0,
+    final_hessian: bool = False,
 ) -> tuple[Solution, np.ndarray | None]:
     """Minimise ``problem``'s objective, reaching the data only through ``evaluate``.
 
     Parameters
     ----------
     evaluate : callable
-        ``evaluate(base, direction, steps, hessian) -> Terms``: one pass over the
-        data at raw-unit coefficients (see :func:`~._chunk.chunk_terms`).
+        ``evaluate(base, direction, steps, hessian_fraction) -> Terms``: one pass
+        over the data at raw-unit coefficients (see :func:`~._chunk.chunk_terms`).
     problem : Problem
         Driver-side problem (a :class:`MomentsDesign`, possibly standardized):
         layout, penalty and the units of the optimality measure.
@@ -249,6 +258,14 @@ def solve_chunked(
         Newton with ``XᵀWX`` (proximal Newton with an L1 part), or L-BFGS.
     tol, max_iter, verbose, callback
         As for every solver (:meth:`logistica.solvers.Solver.solve`).
+    hessian_fraction : float, default=1.0
+        Share of the rows whose ``XᵀWX`` (float32) shapes Newton steps; below 1
+        the sample is scaled to all rows, and the solver switches to the exact
+        Hessian when full steps stop contracting the optimality measure by half
+        (as :class:`~logistica.solvers.newton.Newton` does in memory).
+    final_hessian : bool, default=False
+        Return the exact ``XᵀWX`` at the solution: the pass predicted to be the
+        last accumulates it from all rows, or one more pass does.
 
     Returns
     -------
@@ -258,43 +275,72 @@ def solve_chunked(
         The unpenalized ``Σ sᵢ ∂²ℓᵢ`` in raw units at the last Newton point.
     """
     driver = _Driver(problem, to_raw, total_weight)
-    hessian = method == "newton"
+    newton = method == "newton"
+    exact = not newton or hessian_fraction >= 1.0
     point = driver.point(problem.zero_coef(), start)
     zero_residual = problem.optimality_residual(point.coef, point.grad)
     problem.optimality_scale = float(np.max(np.abs(zero_residual))) or 1.0
     progress = Progress(problem, f"{method} (chunked)", tol, verbose, callback)
-    lbfgs = None if hessian else _LBFGS(driver.precondition)
-    message, n_iter = "", 0
+    lbfgs = None if newton else _LBFGS(driver.precondition)
+    message, n_iter, previous = "", 0, None
     stop = progress.record(0, point.coef, point.value, point.grad)
     while not stop and n_iter < max_iter:
-        violation = progress.last_optimality * problem.optimality_scale
-        if hessian:
+        current = progress.last_optimality
+        violation = current * problem.optimality_scale
+        if newton:
             direction, decrease, target = driver.newton(point, violation)
         else:
             direction = lbfgs.direction(point.grad)
             decrease, target = float(point.grad @ direction), point.coef + direction
-        if not decrease < 0:
+        # a predicted decrease within rounding of the value is no evidence of ascent
+        # (proximal Newton near the optimum): the Armijo test, with its slack, decides
+        if not decrease < 10 * _EPS * abs(point.value):
             message = "no descent direction (limit of floating-point precision)"
             break
-        base = to_raw @ point.coef
-        terms = evaluate(base, to_raw @ direction, STEPS, hessian)
-        slack = 10 * _EPS * abs(point.value)
-        accepted = [
-            t
-            for t, trial in zip(STEPS, terms.trials, strict=True)
-            if driver.objective(point.coef + t * direction, trial)
-            <= point.value + _ARMIJO * t * decrease + slack
-        ]
-        if not accepted:
+        fraction = 0.0 if not newton else 1.0 if exact else hessian_fraction
+        # the pass expected to be the last one brings the exact Hessian (for inference)
+        if newton and final_hessian and previous and current * current / previous <= tol:
+            fraction = 1.0
+        found = _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction)
+        if found is None:
             message = "line search found no acceptable step (floating-point limit)"
             break
-        step = float(accepted[0])
-        if step != 1.0:  # the gradient is needed at the damped point: one more pass
-            terms = evaluate(base, to_raw @ (step * direction), STEPS[:1], hessian)
+        terms, steps, index = found
+        step = float(steps[index])
         n_iter += 1
-        new = driver.point(target if step == 1.0 else point.coef + step * direction, terms)
+        new = driver.point(target if step == 1.0 else point.coef + step * direction, terms, index)
         if lbfgs is not None:
             lbfgs.update(new.coef - point.coef, new.grad - point.grad)
-        point = new
+        point, previous = new, current
         stop = progress.record(n_iter, point.coef, point.value, point.grad)
-    return progress.solution(point.coef, n_iter, message), point.raw_hessian
+        # full steps that barely contract: the Hessian sample is too coarse here
+        if not exact and step == 1.0 and progress.last_optimality > 0.5 * current:
+            exact = True
+    raw_hessian = point.raw_hessian
+    if newton and final_hessian and raw_hessian is None:  # one more pass, for inference
+        zero = np.zeros_like(point.coef)
+        raw_hessian = evaluate(to_raw @ point.coef, zero, STEPS[:1], 1.0).hessian
+    return progress.solution(point.coef, n_iter, message), raw_hessian
+
+
+def _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction):
+    """Armijo test on trial steps evaluated together: one pass, a few more if none passes.
+
+    Returns ``(terms, steps, index)`` of the first accepted step, or None.
+    """
+    base, raw_direction = to_raw @ point.coef, to_raw @ direction
+    slack = 10 * _EPS * abs(point.value)
+    steps = STEPS
+    while steps[0] > 1e-10:
+        terms = evaluate(base, raw_direction, steps, fraction)
+        values = [driver.objective(point.coef + t * direction, v)
+                  for t, v in zip(steps, terms.trials, strict=True)]  # fmt: skip
+        for index, (t, value) in enumerate(zip(steps, values, strict=True)):
+            if value <= point.value + _ARMIJO * t * decrease + slack:
+                return terms, steps, index
+        # minimum of the quadratic through f(0), f'(0) and the smallest trial
+        t, value = steps[-1], values[-1]
+        curvature = value - point.value - decrease * t
+        guess = -decrease * t * t / (2 * curvature) if curvature > 0 else t / 10
+        steps = np.clip(guess, t / 10, t / 2) * STEPS
+    return None
