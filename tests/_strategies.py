@@ -97,9 +97,10 @@ def malformed_tables(draw, columns=("x0", "x1", "label"), text_columns=(), max_r
     for _ in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["cell", "cell", "rename", "drop", "extra", "ragged"]))
         names = list(table)
-        if kind == "cell" and names and n:
-            name = draw(st.sampled_from(names))
-            table[name][draw(st.integers(0, n - 1))] = draw(_CELLS)
+        if kind == "cell" and names:
+            column = table[draw(st.sampled_from(names))]
+            if column:
+                column[draw(st.integers(0, len(column) - 1))] = draw(_CELLS)
         elif kind == "rename" and names:
             old = draw(st.sampled_from(names))
             table[draw(_NAMES)] = table.pop(old)

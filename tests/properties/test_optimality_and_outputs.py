@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import assume, example, given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from scipy.special import expit, softmax
 from test_invariances import assert_same_fit, fit
@@ -121,7 +121,6 @@ def _fortran_ordered_coef_case():
 @example(case=_fortran_ordered_coef_case())
 def test_saved_and_loaded_model_predicts_bit_identically(case):
     model, X = case
-    assume(np.all(np.abs(X) < 1e4))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.json"
         logistica.save(model, path)
