@@ -11,7 +11,9 @@ line, the demo and Python users compose the same pieces:
   expected calibration error;
 - :func:`coefficient_table`: coefficients and odds ratios of the linear model,
   with standard errors when an inference node is given;
-- :func:`write_report`: :func:`logistica.report.build` for a ``TabularModel``.
+- :func:`write_report`: :func:`logistica.report.build` for a ``TabularModel``;
+- :func:`fit_tabular_files`: a ``TabularModel`` fitted on files too large for
+  memory (its linear model by :func:`logistica.fit_files`).
 
 Examples
 --------
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +46,7 @@ __all__ = [
     "decision_threshold",
     "evaluate",
     "fit_inference",
+    "fit_tabular_files",
     "split",
     "write_report",
 ]
@@ -348,3 +352,103 @@ def write_report(
             title=title,
             n_boot=n_boot,
         )
+
+
+def fit_tabular_files(
+    paths,
+    target: str,
+    *,
+    features: list[str] | None = None,
+    sample_rows: int = 10_000,
+    batch_size: int = 65_536,
+    progress: bool | None = None,
+    **params,
+) -> TabularModel:
+    """A :class:`~logistica.TabularModel` fitted on Parquet/CSV files without loading them.
+
+    The same model file, predictions and reports as an in-memory fit, built in
+    three steps that never hold more than one column or one batch of rows:
+
+    1. the schema (column kinds) is inferred from the first ``sample_rows`` rows;
+    2. each column's preprocessing step (imputation value, standardization,
+       levels) is fitted on that whole column, read alone;
+    3. the linear model is fitted exactly by :func:`logistica.fit_files`, each
+       batch encoded by the fitted steps.
+
+    Only what streams is supported: a fixed ``C`` (no cross-validation), no
+    calibration and no tuned threshold (they need held-out predictions in
+    memory); the training fingerprint is not computed (``None`` in the file).
+
+    Parameters
+    ----------
+    paths : str, path or list of paths
+        A file, a directory, a glob pattern or a list of files.
+    target : str
+        The label column.
+    features : list of str, optional
+        Feature columns (default: every column but the target).
+    sample_rows, batch_size : int
+        Rows for the schema inference; rows per batch of the fit.
+    progress : bool, optional
+        Progress bars on stderr (default: when it is a terminal).
+    **params
+        :class:`~logistica.TabularModel` parameters: ``C``, ``l1_ratio``,
+        ``solver``, ``class_weight``, ``tol``, ``max_iter``, ``numeric_impute``,
+        ``min_frequency``, ``handle_unknown``.
+
+    Returns
+    -------
+    TabularModel
+        Fitted; its linear model also has ``fit_stats_`` (passes, bytes scanned).
+
+    Raises
+    ------
+    ValueError
+        For cross-validation, calibration or threshold parameters.
+    """
+    from .outofcore import fit_files
+    from .outofcore.files import _dataset
+    from .tabular import infer_schema
+    from .tabular.steps import fit_step
+
+    model = TabularModel(**{"cv": None, **params})
+    streamed = ("cv", "calibration", "threshold", "threshold_objective", "cost_matrix")
+    given = [name for name in streamed if getattr(model, name) is not None]
+    if given:
+        raise ValueError(
+            f"out-of-core fits support a fixed C without {', '.join(given)}: those need "
+            "held-out predictions in memory"
+        )
+    dataset = _dataset(paths, None)
+    columns = [c for c in dataset.schema.names if c != target] if features is None else features
+    missing = sorted(set([*columns, target]) - set(dataset.schema.names))
+    if missing:
+        raise ValueError(f"columns {missing} are not in the data; columns: {dataset.schema.names}")
+    head = dataset.head(sample_rows, columns=list(columns)).to_pandas()
+    model.schema_ = infer_schema(head)
+    options = {"numeric_impute": model.numeric_impute, "min_frequency": model.min_frequency,
+               "handle_unknown": model.handle_unknown}  # fmt: skip
+    model.steps_ = [
+        fit_step(dataset.to_table(columns=[s.name]).column(0).to_pandas(), s.name, s.kind,
+                 **options)
+        for s in model.schema_
+    ]  # fmt: skip
+    model.feature_names_ = [name for step in model.steps_ for name in step.feature_names]
+    model.n_features_in_ = len(model.schema_)
+    model.feature_names_in_ = np.array([s.name for s in model.schema_], dtype=object)
+    linear_params = model._chain().get_params(deep=False)
+    linear = fit_files(
+        paths, target, list(model.feature_names_in_), batch_size=batch_size, progress=progress,
+        design=lambda frame: model._design(frame, warn=False), design_names=model.feature_names_,
+        **{k: v for k, v in linear_params.items() if k in ("C", "l1_ratio", "multi_class",
+           "class_weight", "solver", "tol", "max_iter")},
+    )  # fmt: skip
+    del linear.feature_names_in_  # the chain sees design arrays, as after TabularModel.fit
+    model.model_ = linear
+    model.classes_ = linear.classes_
+    model.training_ = {
+        "n_rows": int(linear.fit_stats_["rows"]),
+        "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_fingerprint": None,
+    }
+    return model

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,14 @@ import typer
 from ..io import save
 from ..tabular import TabularModel, infer_schema
 from ..tabular.steps import fit_step
-from ..workflow import decision_params, evaluate, fit_inference, split, write_report
+from ..workflow import (
+    decision_params,
+    evaluate,
+    fit_inference,
+    fit_tabular_files,
+    split,
+    write_report,
+)
 from ._common import CliError, Ui, command
 from ._data import (
     check_missing_numbers,
@@ -24,7 +33,20 @@ from ._data import (
 )
 from ._render import fmt, metrics_table
 
-__all__ = ["FitJob", "Fitted", "fit_table", "register", "show_fit", "show_paths"]
+__all__ = [
+    "OUT_OF_CORE_BYTES",
+    "FitJob",
+    "Fitted",
+    "fit_files_table",
+    "fit_table",
+    "register",
+    "show_fit",
+    "show_paths",
+    "use_out_of_core",
+]
+
+#: Files (or the sum over a directory) larger than this are fitted out of core.
+OUT_OF_CORE_BYTES = 1 << 30
 
 
 @dataclass
@@ -245,6 +267,86 @@ def fit_table(ui: Ui, frame: pd.DataFrame, job: FitJob) -> tuple[dict, Fitted | 
     return document, Fitted(model, X_train, y_train, X_test, y_test)
 
 
+def use_out_of_core(data: str, flag: bool | None) -> bool:
+    """Whether ``fit`` streams ``data``: as asked, else for a directory, a glob pattern
+    or more than :data:`OUT_OF_CORE_BYTES` bytes."""
+    if flag is not None:
+        return flag
+    if data == "-":
+        return False
+    if any(char in data for char in "*?[") or os.path.isdir(data):
+        return True
+    return os.path.isfile(data) and os.path.getsize(data) > OUT_OF_CORE_BYTES
+
+
+def fit_files_table(ui: Ui, data: str, job: FitJob, batch_size: int) -> tuple[dict, TabularModel]:
+    """Fit out of core (:func:`~logistica.workflow.fit_tabular_files`) and save the model file.
+
+    Every row trains the model: there is no held-out split, so no stored test
+    metrics and no inference node (score a separate test file with
+    ``logistica evaluate``, build a report with ``logistica report``).
+    """
+    refused = {
+        "cross-validation (pass a fixed -C)": job.C is None,
+        "--calibrate": job.calibrate is not None,
+        "a decision rule (threshold options)": bool(job.decision),
+        "--report": job.report is not None,
+        "--dry-run": job.dry_run,
+        "--exclude": bool(job.exclude),
+    }
+    named = [name for name, used in refused.items() if used]
+    if named:
+        raise CliError(
+            f"out-of-core fits do not support {', '.join(named)}; fit in memory "
+            "(--in-memory) on a file that fits, or drop those options",
+            "usage",
+        )
+    if any(char in data for char in "*?[") and not glob.glob(data, recursive=True):
+        raise CliError(f"no file matches {data!r}", "no_input")
+    if not any(char in data for char in "*?[") and not os.path.exists(data):
+        raise CliError(f"no such file or directory: {data}", "no_input")
+    ui.info(f"fitting out of core on {job.source} (C={job.C}, batches of {batch_size} rows) ...")
+    features = None if not job.features else [f for x in job.features for f in x.split(",")]
+    params = {k: v for k, v in job.model_params().items() if v is not None}
+    params.pop("calibration", None)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = fit_tabular_files(
+                data, job.target, features=features, batch_size=batch_size,
+                progress=False, **params,
+            )  # fmt: skip
+    except (ValueError, FileNotFoundError) as error:
+        raise CliError(str(error), "data") from None
+    for message in dict.fromkeys(str(w.message) for w in caught if w.category is not FutureWarning):
+        ui.info(f"warning: {message}")
+    classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    columns = list(model.feature_names_in_)
+    job.test_size = 0.0
+    try:
+        path = save(model, job.output, model_card=_model_card(job, columns, classes))
+    except OSError as error:
+        raise CliError(
+            f"cannot write {job.output}: {error.strerror or error}", "cannot_write"
+        ) from None
+    stats = model.model_.fit_stats_
+    document = {
+        "model": str(path),
+        "report": None,
+        "target": job.target,
+        "classes": classes,
+        "n_train": int(stats["rows"]),
+        "n_test": 0,
+        "features": columns,
+        "design_columns": len(model.feature_names_),
+        "selection": _cv_line(model),
+        "threshold": None,
+        "test_metrics": None,
+        "out_of_core": {k: stats[k] for k in ("passes", "bytes_scanned", "batch_size")},
+    }
+    return document, model
+
+
 def _all_numbers(series: pd.Series) -> bool:
     present = series.dropna()
     return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().all()
@@ -287,7 +389,12 @@ def register(app: typer.Typer) -> None:
     def fit(
         ui: Ui,
         data: Annotated[
-            str, typer.Argument(metavar="DATA", help="CSV, gzip CSV or Parquet file; - for stdin.")
+            str,
+            typer.Argument(
+                metavar="DATA",
+                help="CSV, gzip CSV or Parquet file; - for stdin; a directory or glob "
+                "pattern of files (fitted out of core).",
+            ),
         ],
         target: Annotated[str, typer.Option("--target", "-t", help="The label column.")],
         output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write.")] = Path(
@@ -365,6 +472,18 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[
             bool, typer.Option(help="Print the schema and design shape; fit nothing.")
         ] = False,
+        out_of_core: Annotated[
+            bool | None,
+            typer.Option(
+                "--out-of-core/--in-memory",
+                help="Stream the data in batches (exact fit, memory bounded by the batch; "
+                "fixed -C, every row trains, no test split). Default: out of core for a "
+                "directory, a glob pattern or a file over 1 GiB.",
+            ),
+        ] = None,
+        batch_size: Annotated[
+            int, typer.Option(min=1, help="Rows per batch of an out-of-core fit.")
+        ] = 65_536,
     ) -> None:
         """Fit a calibrated, threshold-tuned model on a table and write the model file."""
         _choice("--calibrate", calibrate, ("sigmoid", "isotonic", "temperature"))
@@ -408,6 +527,13 @@ def register(app: typer.Typer) -> None:
             dry_run=dry_run,
             source="stdin" if data == "-" else Path(data).name,
         )
+        if use_out_of_core(data, out_of_core):
+            if data == "-":
+                raise CliError("--out-of-core needs files, not stdin", "usage")
+            document, model = fit_files_table(ui, data, job, batch_size)
+            show_fit(ui, document, model)
+            ui.emit(document)
+            return
         frame = read_table(data)
         ui.info(f"read {frame.shape[0]} rows x {frame.shape[1]} columns from {job.source}")
         document, fitted = fit_table(ui, frame, job)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,9 +78,15 @@ class _Layout:
     drop_first: bool = True
     classes: np.ndarray | None = None
     multipliers: np.ndarray | None = None
+    #: a caller's encoder: the batch's ``columns`` as a DataFrame -> design rows
+    design: Callable[[pd.DataFrame], np.ndarray] | None = None
+    columns: list[str] = field(default_factory=list)
+    design_names: list[str] = field(default_factory=list)
 
     @property
     def feature_names(self) -> list[str]:
+        if self.design is not None:
+            return list(self.design_names)
         names = list(self.numeric)
         for name, levels in self.categorical.items():
             kept = levels[1:] if self.drop_first else levels
@@ -133,7 +139,7 @@ class _Reader:
 
     def arrays(self, layout: _Layout, label: str):
         """``(X, codes, weight, offset)`` per batch."""
-        columns = [*layout.numeric, *layout.categorical, self.target]
+        columns = [*layout.numeric, *layout.categorical, *layout.columns, self.target]
         columns += [name for name in (self.weight, self.offset) if name is not None]
         buffers: dict = {}
         for batch in self.batches(list(dict.fromkeys(columns)), label):
@@ -152,6 +158,15 @@ def _column(batch, name: str) -> np.ndarray:
 
 def _encode(batch, layout: _Layout, target, weight, offset, buffers: dict):
     n = batch.num_rows
+    if layout.design is not None:
+        frame = batch.select(layout.columns).to_pandas()
+        X = np.asarray(layout.design(frame), dtype=np.float64)
+        if X.shape != (n, len(layout.design_names)):
+            raise ValueError(
+                f"design returned shape {X.shape} for {n} rows; expected "
+                f"({n}, {len(layout.design_names)}) (one column per design name)"
+            )
+        return X, *_labels_weights(batch, layout, target, weight, offset)
     width = len(layout.feature_names)
     # columns are written into the rows of a reused (width, n) buffer: X is its
     # Fortran-ordered transpose, with no n×width allocation nor strided copy per batch
@@ -170,7 +185,11 @@ def _encode(batch, layout: _Layout, target, weight, offset, buffers: dict):
         hit = codes >= first
         block[row + codes[hit] - first, np.flatnonzero(hit)] = 1.0
         row += len(kept)
-    X = block.T
+    return block.T, *_labels_weights(batch, layout, target, weight, offset)
+
+
+def _labels_weights(batch, layout: _Layout, target, weight, offset):
+    n = batch.num_rows
     labels = _column(batch, target)
     codes = np.searchsorted(layout.classes, labels)
     sw = np.ones(n) if weight is None else _column(batch, weight).astype(np.float64)
@@ -178,10 +197,12 @@ def _encode(batch, layout: _Layout, target, weight, offset, buffers: dict):
         sw = sw * layout.multipliers[codes]
     off = None if offset is None else _column(batch, offset).astype(np.float64)
     y = codes.astype(np.float64) if len(layout.classes) == 2 else codes
-    return X, y, sw, off
+    return y, sw, off
 
 
-def _schema_pass(reader: _Reader, features, fit_intercept: bool) -> tuple[_Layout, np.ndarray]:
+def _schema_pass(
+    reader: _Reader, features, fit_intercept: bool, design=None, design_names=None
+) -> tuple[_Layout, np.ndarray]:
     """Columns, categorical levels, classes and their total weights (pass 1)."""
     pa, _ = _pyarrow()
     schema = reader.dataset.schema
@@ -191,9 +212,16 @@ def _schema_pass(reader: _Reader, features, fit_intercept: bool) -> tuple[_Layou
         raise ValueError(f"columns {missing} are not in the data; columns: {schema.names}")
     names = [n for n in schema.names if n not in special] if features is None else list(features)
     layout = _Layout(numeric=[], drop_first=fit_intercept)
+    if design is not None:
+        if design_names is None:
+            raise ValueError("a design needs design_names: the names of its columns")
+        layout.design, layout.design_names = design, list(design_names)
     for name in names:
         if name not in schema.names:
             raise ValueError(f"feature {name!r} is not in the data; columns: {schema.names}")
+        if design is not None:
+            layout.columns.append(name)
+            continue
         kind = schema.field(name).type
         if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
             layout.numeric.append(name)
@@ -235,6 +263,8 @@ def fit_files(
     batch_size: int = 65_536,
     file_format: str | None = None,
     progress: bool | None = None,
+    design: Callable[[pd.DataFrame], np.ndarray] | None = None,
+    design_names: Sequence[str] | None = None,
     **estimator_params,
 ) -> LogisticRegression:
     """Fit a :class:`~logistica.LogisticRegression` exactly, streaming files batch by batch.
@@ -259,6 +289,13 @@ def fit_files(
         Default: from the file extension.
     progress : bool, optional
         Show a Rich progress bar per pass on stderr (default: when it is a terminal).
+    design : callable, optional
+        The caller's encoder, instead of the built-in one: called on each batch's
+        ``features`` as a pandas DataFrame, it returns that batch's design rows
+        (e.g. a fitted :class:`~logistica.TabularModel`'s preprocessing, as
+        ``logistica fit --out-of-core`` does). Needs ``design_names``.
+    design_names : sequence of str, optional
+        Names of the design's columns (the model's ``feature_names_in_``).
     **estimator_params
         Parameters of :class:`~logistica.LogisticRegression` (``C``, ``l1_ratio``,
         ``standardize``, ``class_weight``, ``penalty_factor``, ``tol``,
@@ -293,7 +330,7 @@ def fit_files(
     reader = _Reader(
         _dataset(paths, file_format), target, sample_weight, offset, batch_size, progress
     )
-    layout, totals = _schema_pass(reader, features, model.fit_intercept)
+    layout, totals = _schema_pass(reader, features, model.fit_intercept, design, design_names)
     layout.multipliers = class_multipliers(model, layout.classes, totals)
     loss = make_loss(len(layout.classes))
     n_coef = (len(layout.feature_names) + model.fit_intercept) * loss.n_outputs
