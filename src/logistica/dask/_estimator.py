@@ -31,7 +31,7 @@ from ._partitions import (
     add,
     partition_classes,
     partition_start,
-    partition_terms,
+    partition_step,
     split_partitions,
 )
 
@@ -60,6 +60,56 @@ class _Session:
         self.passes += passes
         (result,) = dask.compute(graph)
         return result
+
+    def compute_keeping(self, graph, kept: list) -> tuple:
+        """``graph``'s result, and ``kept`` left on the workers (futures): one submission.
+
+        Without a distributed client the kept values are returned as they are.
+        """
+        self.submissions += 1
+        self.passes += 1
+        client = _client()
+        if client is None:
+            result, *values = dask.compute(graph, *kept)
+            return result, values
+        futures = client.compute([graph, *kept])
+        return futures[0].result(), futures[1:]
+
+
+def _client():
+    try:
+        from distributed import default_client
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+class _Carry:
+    """Per-partition linear predictors kept on the workers between iterations.
+
+    The driver's next base is the previous base plus one of the trial steps
+    along the previous direction, so each partition's ``X @ base`` is
+    ``X @ base + t · X @ direction`` of the previous pass: no product. When the
+    base is not such a point, or the kept values were lost (a worker died),
+    the products are recomputed.
+    """
+
+    def __init__(self) -> None:
+        self.handles = None
+        self.base = self.direction = self.steps = None
+
+    def move(self, base: np.ndarray):
+        """The step from the kept base to ``base``, or None."""
+        if self.handles is None:
+            return None
+        scale = max(float(np.max(np.abs(base))), 1.0)
+        for t in (0.0, *self.steps):
+            if np.allclose(self.base + t * self.direction, base, rtol=0, atol=1e-12 * scale):
+                return float(t)
+        return None
 
 
 class LogisticRegression(estimators.LogisticRegression):
@@ -149,20 +199,34 @@ class LogisticRegression(estimators.LogisticRegression):
         moments, start_terms = session.compute(
             _tree([start(*b, *common, i, fraction) for i, b in enumerate(blocks)])
         )
-        terms = dask.delayed(partition_terms, pure=True)
+        step = dask.delayed(partition_step, pure=True, nout=2)
+        carry = _Carry()
+
+        def submit(base, direction, steps, hessian, move):
+            handles = carry.handles if move is not None else [None] * len(blocks)
+            parts = [step(*b, *common, i, h, move or 0.0, base, direction, steps, hessian)
+                     for i, (b, h) in enumerate(zip(blocks, handles, strict=True))]  # fmt: skip
+            return session.compute_keeping(_tree([p[0] for p in parts]), [p[1] for p in parts])
 
         def evaluate(base, direction, steps, hessian):
-            graph = _tree(
-                [terms(*b, *common, i, base, direction, steps, hessian)
-                 for i, b in enumerate(blocks)]
-            )  # fmt: skip
-            return session.compute(graph)
+            move = carry.move(base)
+            try:
+                result, handles = submit(base, direction, steps, hessian, move)
+            except Exception:
+                if move is None:
+                    raise
+                # kept predictors lost with a worker: recompute them from the persisted X
+                result, handles = submit(base, direction, steps, hessian, None)
+            carry.handles, carry.base, carry.direction = handles, base, direction
+            carry.steps = tuple(steps)
+            return result
 
         setup = session.submissions
         fit_reduced(
             self, evaluate, classes=classes, moments=moments, start=start_terms,
             feature_names=parts.feature_names, callback=callback, fraction=fraction,
         )  # fmt: skip
+        carry.handles = None  # release the kept predictors
         self.fit_stats_ = {
             "graph_submissions": session.submissions,
             "setup_submissions": setup,

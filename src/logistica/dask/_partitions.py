@@ -199,6 +199,26 @@ def partition_terms(X, y, sample_weight, offset, classes, multipliers, loss: Los
                        seed=(0, index))  # fmt: skip
 
 
+def partition_step(X, y, sample_weight, offset, classes, multipliers, loss: Loss,
+                   fit_intercept, index, carried, move, base, direction, steps,
+                   hessian) -> tuple:  # fmt: skip
+    """:func:`partition_terms` from a carried linear predictor; returns ``(terms, carry)``.
+
+    ``carried`` is the previous pass's ``carry`` — ``(X @ base, X @ direction)``
+    of this partition — or None; the new base's predictor is then
+    ``X @ base + move · X @ direction`` (no product). ``carry`` holds the new
+    base's predictor and ``X @ direction``, to stay on the worker.
+    """
+    X, y, sw, off = _arrays(X, y, sample_weight, offset, classes, multipliers)
+    raw = None
+    if carried is not None:
+        raw = carried[0] if move == 0 or carried[1] is None else carried[0] + move * carried[1]
+    keep: list = []
+    terms = chunk_terms(X, y, sw, off, loss, fit_intercept, base, direction, steps, hessian,
+                        seed=(0, index), raw=raw, keep=keep)  # fmt: skip
+    return terms, tuple(keep)
+
+
 def add(a, b):
     """Sum two partial results (pairs add element-wise)."""
     if isinstance(a, tuple):

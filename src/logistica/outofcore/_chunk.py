@@ -160,6 +160,8 @@ def chunk_terms(
     steps: np.ndarray,
     hessian: float,
     seed=0,
+    raw: np.ndarray | None = None,
+    keep: list | None = None,
 ) -> Terms:
     """:class:`Terms` of one chunk, in the raw units of its columns.
 
@@ -169,6 +171,11 @@ def chunk_terms(
     ``XᵀWX`` is accumulated at the first trial step: ``0`` for none, ``1`` for
     all rows in float64, in between a Bernoulli sample seeded by ``seed`` (the
     same rows every pass) in float32 — it only shapes Newton steps.
+
+    ``raw``, when given, is ``X @ base`` (with intercept and offset) carried
+    from an earlier pass, which saves its product; with a list ``keep``, the
+    linear predictor at ``base`` and ``X @ direction`` (or None) are appended
+    to it, for the next pass to carry forward.
 
     Examples
     --------
@@ -188,8 +195,10 @@ def chunk_terms(
         return Terms(0.0, zeros[0].copy(), zero_hessian, np.zeros(n_steps), zeros)
     problem = Problem(X, y, loss, None, sample_weight, offset, fit_intercept)
     total = problem.total_weight
-    raw = problem.raw(base)
+    raw = problem.raw(base) if raw is None else raw
     raw_direction = problem.raw_direction(direction) if np.any(direction) else None
+    if keep is not None:
+        keep.extend([raw, raw_direction])
     n, K = X.shape[0], loss.n_outputs
     trials = np.empty(n_steps)
     residuals = np.empty((n, n_steps, K))
