@@ -69,7 +69,13 @@ class Design:
         self._moments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def matvec(self, W: np.ndarray) -> np.ndarray:
-        """``X @ W`` in float64 for ``W`` of shape (n_features,) or (n_features, K)."""
+        """``X @ W`` in float64 for ``W`` of shape (n_features,) or (n_features, K).
+
+        Examples
+        --------
+        >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).matvec(np.array([1.0, 1.0]))
+        array([3., 7.])
+        """
         if not self._blocked:
             return np.asarray(self.X @ W)
         out = np.empty((self.n_samples, *W.shape[1:]))
@@ -78,7 +84,13 @@ class Design:
         return out
 
     def rmatvec(self, R: np.ndarray) -> np.ndarray:
-        """``Xᵀ @ R`` in float64 for ``R`` of shape (n_samples,) or (n_samples, K)."""
+        """``Xᵀ @ R`` in float64 for ``R`` of shape (n_samples,) or (n_samples, K).
+
+        Examples
+        --------
+        >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).rmatvec(np.array([1.0, 1.0]))
+        array([4., 6.])
+        """
         if not self._blocked:
             return np.asarray(self.X.T @ R)
         out = np.zeros((self.n_features, *R.shape[1:]))
@@ -90,6 +102,11 @@ class Design:
         """``(X∘X)ᵀ @ H``: weighted squared column norms, e.g. a Hessian's diagonal.
 
         Dense data is squared row block by row block into a reused buffer.
+
+        Examples
+        --------
+        >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).sq_rmatvec(np.ones(2))
+        array([10., 20.])
         """
         if self.is_sparse:
             return np.asarray(self._squared.T @ H)
@@ -108,7 +125,14 @@ class Design:
         return self.X.tocsc()
 
     def columns(self, index: np.ndarray) -> ColumnBlock:
-        """Copy of the columns ``index`` in the layout of coordinate-descent kernels."""
+        """Copy of the columns ``index`` in the layout of coordinate-descent kernels.
+
+        Examples
+        --------
+        >>> block = Design(np.array([[1.0, 2.0], [3.0, 4.0]])).columns(np.array([1]))
+        >>> block.data, block.indptr
+        (array([2., 4.]), array([0, 2]))
+        """
         index = np.asarray(index, dtype=np.intp)
         if self.is_sparse:
             sub = self._csc[:, index]
@@ -133,6 +157,12 @@ class Design:
         Returns
         -------
         mean, var : ndarray of shape (n_features,)
+
+        Examples
+        --------
+        >>> d = Design(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> d.weighted_moments(np.full(2, 0.5))
+        (array([2., 3.]), array([1., 1.]))
         """
         cached = self._moments
         if cached is not None and np.array_equal(cached[0], sample_weight):
@@ -178,6 +208,14 @@ class Design:
         -------
         mean, scale : ndarray of shape (n_features,)
             ``scale`` is 1 for constant columns, as in scikit-learn's ``StandardScaler``.
+
+        Examples
+        --------
+        >>> d = Design(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> d.column_moments(np.full(2, 0.5), center=True)
+        (array([2., 3.]), array([1., 1.]))
+        >>> d.column_moments(np.full(2, 0.5), center=False)[0]
+        array([0., 0.])
         """
         mean, var = self.weighted_moments(sample_weight)
         scale = np.sqrt(var)
@@ -193,7 +231,13 @@ class Design:
             yield start, block
 
     def take(self, rows: np.ndarray, dtype=None) -> Design:
-        """A new design made of ``rows``, optionally cast to ``dtype`` (a copy)."""
+        """A new design made of ``rows``, optionally cast to ``dtype`` (a copy).
+
+        Examples
+        --------
+        >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).take(np.array([1])).X
+        array([[3., 4.]])
+        """
         X = self.X[rows]
         if dtype is not None and not self.is_sparse:
             X = np.ascontiguousarray(X, dtype=dtype)
@@ -216,6 +260,14 @@ class Design:
         serves all the weights. Results are float64 and symmetric. The row
         buffers follow the memory order of ``X``, so Fortran-ordered data are
         copied column segment by column segment, not element by element.
+
+        Examples
+        --------
+        >>> d = Design(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> d.gram([np.ones(2)], intercept=True)[0]
+        array([[10., 14.,  4.],
+               [14., 20.,  6.],
+               [ 4.,  6.,  2.]])
         """
         if self.is_sparse:
             return [self._sparse_gram(h, intercept) for h in weights]

@@ -43,7 +43,16 @@ class HessianState:
 
 
 class Loss:
-    """Interface of a loss on raw predictions (binomial or multinomial)."""
+    """Interface of a loss on raw predictions (binomial or multinomial).
+
+    Examples
+    --------
+    Losses are used through their subclasses:
+
+    >>> loss = BinomialLoss()
+    >>> loss.name, loss.n_outputs
+    ('binomial', 1)
+    """
 
     name: ClassVar[str]
     #: Whether the curvature methods are implemented (second-order solvers need them).
@@ -52,32 +61,79 @@ class Loss:
     n_outputs: int
 
     def value(self, raw: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> float:
-        """Weighted loss ``Σ sᵢ ℓ(zᵢ, yᵢ)``."""
+        """Weighted loss ``Σ sᵢ ℓ(zᵢ, yᵢ)``.
+
+        Examples
+        --------
+        >>> loss = BinomialLoss()
+        >>> round(loss.value(np.array([0.0, 2.0]), np.array([0.0, 1.0]), np.ones(2)), 6)
+        0.820075
+        """
         raise NotImplementedError
 
     def value_and_residual(
         self, raw: np.ndarray, y: np.ndarray, sample_weight: np.ndarray
     ) -> tuple[float, np.ndarray]:
-        """Weighted loss and residual ``sᵢ · dℓ/dzᵢ`` (same shape as ``raw``)."""
+        """Weighted loss and residual ``sᵢ · dℓ/dzᵢ`` (same shape as ``raw``).
+
+        Examples
+        --------
+        >>> loss = BinomialLoss()
+        >>> value, residual = loss.value_and_residual(
+        ...     np.array([0.0, 2.0]), np.array([0.0, 1.0]), np.ones(2)
+        ... )
+        >>> residual.round(4)
+        array([ 0.5   , -0.1192])
+        """
         raise NotImplementedError
 
     def hessian_state(self, raw: np.ndarray, sample_weight: np.ndarray) -> HessianState:
-        """Curvature at ``raw``, for :meth:`hessian_product` and Gram weights."""
+        """Curvature at ``raw``, for :meth:`hessian_product` and Gram weights.
+
+        Examples
+        --------
+        >>> state = BinomialLoss().hessian_state(np.array([0.0, 2.0]), np.ones(2))
+        >>> state.weights.round(4)
+        array([0.25 , 0.105])
+        """
         raise NotImplementedError
 
     def hessian_product(self, state: HessianState, raw_direction: np.ndarray) -> np.ndarray:
-        """``sᵢ · d²ℓ/dzᵢ² · vᵢ``: the raw-space Hessian applied to ``raw_direction``."""
+        """``sᵢ · d²ℓ/dzᵢ² · vᵢ``: the raw-space Hessian applied to ``raw_direction``.
+
+        Examples
+        --------
+        >>> loss = BinomialLoss()
+        >>> state = loss.hessian_state(np.array([0.0, 2.0]), np.ones(2))
+        >>> loss.hessian_product(state, np.array([2.0, 0.0]))
+        array([0.5, 0. ])
+        """
         raise NotImplementedError
 
     def gram_weights(self, state: HessianState) -> list[tuple[int, int, np.ndarray]]:
         """Blocks ``(k, l, hₖₗ)`` so that the Hessian block ``(k, l)`` is ``Xᵀ diag(hₖₗ) X``.
 
         Only the blocks with ``k <= l`` are returned; the rest follow by symmetry.
+
+        Examples
+        --------
+        >>> loss = BinomialLoss()
+        >>> state = loss.hessian_state(np.array([0.0, 0.0]), np.ones(2))
+        >>> [(k, l, h) for k, l, h in loss.gram_weights(state)]
+        [(0, 0, array([0.25, 0.25]))]
         """
         raise NotImplementedError
 
     def predict_proba(self, raw: np.ndarray) -> np.ndarray:
-        """Probabilities from raw predictions."""
+        """Probabilities from raw predictions.
+
+        Examples
+        --------
+        >>> BinomialLoss().predict_proba(np.array([0.0]))
+        array([[0.5, 0.5]])
+        >>> MultinomialLoss(3).predict_proba(np.zeros((1, 3))).round(4)
+        array([[0.3333, 0.3333, 0.3333]])
+        """
         raise NotImplementedError
 
 

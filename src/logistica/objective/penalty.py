@@ -102,15 +102,36 @@ class ElasticNet:
         return strength
 
     def l1_strength(self, coef: np.ndarray) -> np.ndarray | float:
-        """``alpha·l1_ratio·fⱼ``, broadcastable against ``coef``."""
+        """``alpha·l1_ratio·fⱼ``, broadcastable against ``coef``.
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=2.0, l1_ratio=0.5).l1_strength(np.zeros(2))
+        1.0
+        >>> pen = ElasticNet(alpha=2.0, l1_ratio=0.5, penalty_factor=np.array([0.0, 1.0]))
+        >>> pen.l1_strength(np.zeros(2))
+        array([0., 1.])
+        """
         return self._strength(self.l1_ratio, coef, 1)
 
     def l2_strength(self, coef: np.ndarray) -> np.ndarray | float:
-        """``alpha·(1-l1_ratio)·fⱼ``, broadcastable against ``coef``."""
+        """``alpha·(1-l1_ratio)·fⱼ``, broadcastable against ``coef``.
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=2.0, l1_ratio=0.25).l2_strength(np.zeros(2))
+        1.5
+        """
         return self._strength(1.0 - self.l1_ratio, coef, 2)
 
     def value(self, coef: np.ndarray) -> float:
-        """Penalty value at ``coef`` of shape (n_features,) or (n_features, K)."""
+        """Penalty value at ``coef`` of shape (n_features,) or (n_features, K).
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=1.0, l1_ratio=0.5).value(np.array([1.0, -2.0]))
+        2.75
+        """
         if self.alpha == 0.0:
             return 0.0
         l1 = np.sum(self.l1_strength(coef) * np.abs(coef)) if self.l1_ratio else 0.0
@@ -118,23 +139,47 @@ class ElasticNet:
         return float(l1 + l2)
 
     def smooth_value(self, coef: np.ndarray) -> float:
-        """Value of the L2 part only."""
+        """Value of the L2 part only.
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=1.0, l1_ratio=0.5).smooth_value(np.array([1.0, -2.0]))
+        1.25
+        """
         if self.alpha == 0.0:
             return 0.0
         return float(0.5 * np.sum(self.l2_strength(coef) * coef * coef))
 
     def smooth_gradient(self, coef: np.ndarray) -> np.ndarray:
-        """Gradient of the L2 part."""
+        """Gradient of the L2 part.
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=1.0, l1_ratio=0.5).smooth_gradient(np.array([1.0, -2.0]))
+        array([ 0.5, -1. ])
+        """
         return self.l2_strength(coef) * coef
 
     def smooth_hessian_diagonal(self, n_features: int) -> np.ndarray:
-        """Diagonal of the L2 part's Hessian, one value per feature."""
+        """Diagonal of the L2 part's Hessian, one value per feature.
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=1.0, l1_ratio=0.5).smooth_hessian_diagonal(2)
+        array([0.5, 0.5])
+        """
         return np.broadcast_to(self.l2_strength(np.empty(n_features)), (n_features,)).astype(
             np.float64
         )
 
     def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
-        """Proximal operator of ``step`` times the L1 part (soft-thresholding)."""
+        """Proximal operator of ``step`` times the L1 part (soft-thresholding).
+
+        Examples
+        --------
+        >>> ElasticNet(alpha=1.0, l1_ratio=0.5).prox(np.array([1.0, -2.0, 0.2]), step=1.0)
+        array([ 0.5, -1.5,  0. ])
+        """
         if self.is_smooth:
             return coef
         threshold = step * self.l1_strength(coef)
@@ -177,6 +222,12 @@ class ElasticNet:
 
         Zero exactly at an optimum; its largest absolute value is the optimality
         measure shared by all solvers.
+
+        Examples
+        --------
+        >>> pen = ElasticNet(alpha=1.0, l1_ratio=0.5)
+        >>> pen.optimality_residual(np.array([0.0, 1.0]), np.array([0.2, -0.5]))
+        array([0., 0.])
         """
         if self.is_smooth:
             return smooth_grad

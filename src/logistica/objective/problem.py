@@ -103,11 +103,26 @@ class Problem:
         return self.n_outputs > 1
 
     def zero_coef(self) -> np.ndarray:
-        """All-zero flat coefficient vector."""
+        """All-zero flat coefficient vector.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> Problem(X, y, BinomialLoss()).zero_coef()
+        array([0., 0.])
+        """
         return np.zeros(self.n_coef)
 
     def split(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
-        """Views ``(W, b)`` of a flat coefficient vector; ``b`` is 0 without intercept."""
+        """Views ``(W, b)`` of a flat coefficient vector; ``b`` is 0 without intercept.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> W, b = Problem(X, y, BinomialLoss()).split(np.array([2.0, -3.0]))
+        >>> W, float(b)
+        (array([2.]), -3.0)
+        """
         full = coef.reshape(self.coef_shape)
         if self.fit_intercept:
             return full[:-1], full[-1]
@@ -121,6 +136,13 @@ class Problem:
         With an L1 part the penalty is not shift-invariant (its optimum is not
         centred), so only the intercept row is centred then: a warm start stays
         where it was.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 1, 2, 2])
+        >>> problem = Problem(X, y, MultinomialLoss(3))
+        >>> problem.center_classes(np.arange(6.0))
+        array([-1.,  0.,  1., -1.,  0.,  1.])
         """
         if not self.is_multinomial:
             return coef
@@ -132,14 +154,28 @@ class Problem:
 
     # -- objective --------------------------------------------------------------------
     def raw(self, coef: np.ndarray) -> np.ndarray:
-        """Linear predictor ``X @ W + b + offset`` (one pass over ``X``)."""
+        """Linear predictor ``X @ W + b + offset`` (one pass over ``X``).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> Problem(X, y, BinomialLoss()).raw(np.array([2.0, -3.0]))
+        array([-3., -1.,  1.,  3.])
+        """
         raw = self.raw_direction(coef)
         if self.offset is not None:
             raw += self.offset
         return raw
 
     def raw_direction(self, direction: np.ndarray) -> np.ndarray:
-        """``X @ dW + db``: how the linear predictor moves along ``direction``."""
+        """``X @ dW + db``: how the linear predictor moves along ``direction``.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> Problem(X, y, BinomialLoss()).raw_direction(np.array([0.0, 1.0]))
+        array([1., 1., 1., 1.])
+        """
         W, b = self.split(direction)
         raw = self.design.matvec(W)
         if self.fit_intercept:
@@ -147,12 +183,29 @@ class Problem:
         return raw
 
     def value_from_raw(self, coef: np.ndarray, raw: np.ndarray) -> float:
-        """Objective at ``coef`` given its linear predictor ``raw`` (no pass over ``X``)."""
+        """Objective at ``coef`` given its linear predictor ``raw`` (no pass over ``X``).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> coef = np.array([2.0, -3.0])
+        >>> round(problem.value_from_raw(coef, problem.raw(coef)), 6)
+        0.180925
+        """
         W, _ = self.split(coef)
         return self.loss.value(raw, self.y, self.sample_weight) + self.penalty.value(W)
 
     def grad_from_residual(self, coef: np.ndarray, residual: np.ndarray) -> np.ndarray:
-        """Smooth gradient from the loss residual (one pass over ``X``)."""
+        """Smooth gradient from the loss residual (one pass over ``X``).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> problem.grad_from_residual(problem.zero_coef(), np.array([0.5, -0.5, 0.5, -0.5]))
+        array([-1.,  0.])
+        """
         W, _ = self.split(coef)
         grad = np.empty(self.coef_shape)
         grad[: self.n_features] = self.design.rmatvec(residual)
@@ -162,14 +215,33 @@ class Problem:
         return grad.ravel()
 
     def value_grad_from_raw(self, coef: np.ndarray, raw: np.ndarray) -> tuple[float, np.ndarray]:
-        """Objective and smooth gradient at ``coef`` given ``raw`` (one pass over ``X``)."""
+        """Objective and smooth gradient at ``coef`` given ``raw`` (one pass over ``X``).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> coef = np.array([2.0, -3.0])
+        >>> value, grad = problem.value_grad_from_raw(coef, problem.raw(coef))
+        >>> round(value, 6), grad.round(4)
+        (0.180925, array([-0.1028,  0.    ]))
+        """
         value, residual = self.loss.value_and_residual(raw, self.y, self.sample_weight)
         W, _ = self.split(coef)
         value += self.penalty.value(W)
         return value, self.grad_from_residual(coef, residual)
 
     def value_grad(self, coef: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """Objective, smooth gradient and linear predictor at ``coef`` (two passes)."""
+        """Objective, smooth gradient and linear predictor at ``coef`` (two passes).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> value, grad, raw = problem.value_grad(np.array([2.0, -3.0]))
+        >>> round(value, 6), grad.round(4), raw
+        (0.180925, array([-0.1028,  0.    ]), array([-3., -1.,  1.,  3.]))
+        """
         raw = self.raw(coef)
         value, grad = self.value_grad_from_raw(coef, raw)
         return value, grad, raw
@@ -204,6 +276,14 @@ class Problem:
         :attr:`column_scaling`): feature entries ``(gⱼ - centreⱼ·g_b)/scaleⱼ``
         after the L1 part, the intercept's ``g_b`` unchanged. Rescaling or
         shifting a column therefore leaves it unchanged.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> _, grad, _ = problem.value_grad(problem.zero_coef())
+        >>> problem.optimality_residual(problem.zero_coef(), grad).round(4)
+        array([-0.4472,  0.    ])
         """
         W, _ = self.split(coef)
         mean, scale = self.column_scaling
@@ -234,6 +314,14 @@ class Problem:
         (:meth:`optimality_residual`), so the measure is invariant to the units
         and the origin of every column; it is the one measure that stops every
         solver, so ``tol`` means the same for each.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> _, grad, _ = problem.value_grad(problem.zero_coef())
+        >>> problem.optimality(problem.zero_coef(), grad)
+        1.0
         """
         residual = self.optimality_residual(coef, grad)
         return float(np.max(np.abs(residual))) / self.optimality_scale
@@ -250,6 +338,14 @@ class Problem:
         conditioning no longer depends on the units of the data. Columns count
         as well scaled when their scales lie in [0.1, 10] and their centres
         within one scale of zero.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> work = Problem(1000 * X + 5000, y, BinomialLoss()).standardized()
+        >>> center, scale = work.reparametrisation
+        >>> center, scale.round(2)
+        (array([6500.]), array([1118.03]))
         """
         mean, scale = self.column_scaling
         center = np.zeros_like(mean) if self.design.is_sparse else mean
@@ -272,7 +368,17 @@ class Problem:
     reparametrisation: tuple[np.ndarray, np.ndarray] | None = None
 
     def coef_to_parent(self, coef: np.ndarray) -> np.ndarray:
-        """Coefficients of a :meth:`standardized` problem in its parent's units."""
+        """Coefficients of a :meth:`standardized` problem in its parent's units.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> parent = Problem(1000 * X + 5000, y, BinomialLoss())
+        >>> work = parent.standardized()
+        >>> coef = np.array([1.0, 0.5])
+        >>> bool(np.allclose(parent.raw(work.coef_to_parent(coef)), work.raw(coef)))
+        True
+        """
         center, scale = self.reparametrisation
         full = coef.reshape(self.coef_shape).copy()
         if self.is_multinomial:
@@ -283,7 +389,15 @@ class Problem:
         return full.ravel()
 
     def coef_from_parent(self, coef: np.ndarray) -> np.ndarray:
-        """Inverse of :meth:`coef_to_parent`."""
+        """Inverse of :meth:`coef_to_parent`.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> work = Problem(1000 * X + 5000, y, BinomialLoss()).standardized()
+        >>> work.coef_from_parent(work.coef_to_parent(np.array([1.0, 0.0]))).round(12)
+        array([1., 0.])
+        """
         center, scale = self.reparametrisation
         full = coef.reshape(self.coef_shape).copy()
         if self.is_multinomial:
@@ -306,6 +420,13 @@ class Problem:
             the full data keeps its own dtype.
         seed : int, default=0
             Seed of the row draw.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss())
+        >>> problem.hessian_model().is_subsampled, problem.hessian_model(max_rows=2).is_subsampled
+        (False, True)
         """
         rows = None
         if max_rows is not None and max_rows < self.n_samples:
@@ -320,6 +441,14 @@ class HessianModel:
     A subsample's weights are rescaled to the total weight of the data, so it is
     an unbiased estimate of the full Hessian; solvers use it only to shape steps,
     never to decide optimality.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+    >>> hessian = HessianModel(Problem(X, y, BinomialLoss()))
+    >>> hessian.matrix(np.zeros(4))
+    array([[0.875, 0.375],
+           [0.375, 0.25 ]])
     """
 
     def __init__(self, problem: Problem, rows: np.ndarray | None = None, dtype=None) -> None:
@@ -351,6 +480,13 @@ class HessianModel:
         For the multinomial loss the class-shift directions, along which the
         loss is flat and the gradient vanishes, get the Hessian's mean curvature
         so that the matrix is positive definite without changing Newton steps.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> Problem(X, y, BinomialLoss()).hessian_model().matrix(np.zeros(4))
+        array([[0.875, 0.375],
+               [0.375, 0.25 ]])
         """
         problem = self.problem
         blocks = problem.loss.gram_weights(self._state(raw))
@@ -370,7 +506,15 @@ class HessianModel:
         return hess
 
     def operator(self, raw: np.ndarray):
-        """Return ``v -> H @ v`` (two passes over the Hessian's rows per product)."""
+        """Return ``v -> H @ v`` (two passes over the Hessian's rows per product).
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> hessp = Problem(X, y, BinomialLoss()).hessian_model().operator(np.zeros(4))
+        >>> hessp(np.array([1.0, 0.0]))
+        array([0.875, 0.375])
+        """
         problem = self.problem
         state = self._state(raw)
         design = self.design
@@ -399,6 +543,12 @@ class HessianModel:
 
         One pass over the squared design (``Design.sq_rmatvec``) with the diagonal
         curvature blocks of the loss.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+        >>> Problem(X, y, BinomialLoss()).hessian_model().diagonal(np.zeros(4))
+        array([0.875, 0.25 ])
         """
         problem = self.problem
         blocks = problem.loss.gram_weights(self._state(raw))
