@@ -18,6 +18,15 @@ class ConvergenceWarning(_SklearnConvergenceWarning):
 
     Subclasses scikit-learn's ``ConvergenceWarning``, so filters written for
     scikit-learn also catch it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+    >>> issubclass(ConvergenceWarning, SklearnConvergenceWarning)
+    True
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ConvergenceWarning)  # silence slow fits
     """
 
 
@@ -26,6 +35,15 @@ class InferenceWarning(UserWarning):
 
     For instance naive standard errors of a penalized fit (they ignore the
     penalty's bias), or a singular Fisher information.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("naive standard errors of a penalized fit", InferenceWarning)
+    >>> caught[0].category.__name__
+    'InferenceWarning'
     """
 
 
@@ -37,11 +55,34 @@ class ModelFileError(ValueError):
     type, wrong shapes, non-finite coefficients, a checksum or golden-row
     mismatch), and by :func:`logistica.save` for a model it cannot write. A
     subclass of ``ValueError``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import logistica
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "model.json"
+    ...     _ = path.write_text('{"format": "not a model"}')
+    ...     try:
+    ...         logistica.load(path)
+    ...     except ModelFileError as error:
+    ...         print(type(error).__name__, isinstance(error, ValueError))
+    ModelFileError True
     """
 
 
 class SeparationWarning(UserWarning):
-    """The classes are (quasi-)completely separated: maximum likelihood does not exist."""
+    """The classes are (quasi-)completely separated: maximum likelihood does not exist.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> issubclass(SeparationWarning, UserWarning)
+    True
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", SeparationWarning)  # make separation fatal
+    """
 
 
 class UnseenLevelWarning(UserWarning):

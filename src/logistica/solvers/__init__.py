@@ -56,6 +56,14 @@ def solve(
     Returns
     -------
     Solution
+
+    Examples
+    --------
+    >>> from logistica.objective import L2, BinomialLoss, Problem
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+    >>> solution = solve(Problem(X, y, BinomialLoss(), L2(1.0)))
+    >>> solution.solver, solution.converged, solution.coef.round(4)
+    ('newton', True, array([ 0.1908, -0.2861]))
     """
     name = choose(problem) if solver == "auto" else solver
     return get(name, **(options or {})).solve(

@@ -31,12 +31,25 @@ def register(cls: type[Solver]) -> type[Solver]:
 
 
 def available() -> list[str]:
-    """Sorted names of the registered solvers (``"auto"`` excluded)."""
+    """Sorted names of the registered solvers (``"auto"`` excluded).
+
+    Examples
+    --------
+    >>> {"cd", "lbfgs", "newton"} <= set(available())
+    True
+    """
     return sorted(_REGISTRY)
 
 
 def get(name: str, **options: Any) -> Solver:
-    """Instantiate the solver registered as ``name`` with its ``options``."""
+    """Instantiate the solver registered as ``name`` with its ``options``.
+
+    Examples
+    --------
+    >>> solver = get("newton", linear_solver="auto")
+    >>> solver.name, solver.options["linear_solver"]
+    ('newton', 'auto')
+    """
     try:
         cls = _REGISTRY[name]
     except KeyError:
@@ -47,7 +60,17 @@ def get(name: str, **options: Any) -> Solver:
 
 
 def choose(problem: Problem) -> str:
-    """The solver ``"auto"`` picks: the supporting solver with the highest ``auto_priority``."""
+    """The solver ``"auto"`` picks: the supporting solver with the highest ``auto_priority``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistica.objective import L1, L2, BinomialLoss
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+    >>> loss = BinomialLoss()
+    >>> choose(Problem(X, y, loss, L2(1.0))), choose(Problem(X, y, loss, L1(0.1)))
+    ('newton', 'cd')
+    """
     best_name, best_priority = None, float("-inf")
     for name, cls in _REGISTRY.items():
         priority = cls.auto_priority(problem)

@@ -35,6 +35,16 @@ class Solution:
         Registered name of the solver.
     message : str
         Why the solver stopped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logistica.objective import L2, BinomialLoss, Problem
+    >>> from logistica.solvers import solve
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+    >>> solution = solve(Problem(X, y, BinomialLoss(), L2(1.0)), "newton")
+    >>> solution.converged, solution.solver, solution.coef.round(4)
+    (True, 'newton', array([ 0.1908, -0.2861]))
     """
 
     coef: np.ndarray
@@ -130,6 +140,13 @@ class Solver:
     ----------
     **options
         Solver-specific options, documented by each solver.
+
+    Examples
+    --------
+    >>> from logistica.solvers import get
+    >>> solver = get("newton")
+    >>> type(solver).__name__, solver.supports_l1, solver.needs_hessian
+    ('Newton', False, True)
     """
 
     name: ClassVar[str]
@@ -163,12 +180,33 @@ class Solver:
         """How much ``solver="auto"`` should prefer this solver for ``problem``.
 
         ``None`` means "never pick automatically"; the highest number wins.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica.objective import L2, BinomialLoss, Problem
+        >>> from logistica.solvers import get
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss(), L2(1.0))
+        >>> type(get("newton")).auto_priority(problem) > type(get("lbfgs")).auto_priority(problem)
+        True
         """
         return None
 
     @classmethod
     def supports(cls, problem: Problem) -> bool:
-        """Whether :meth:`check` would accept ``problem``."""
+        """Whether :meth:`check` would accept ``problem``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica.objective import L1, BinomialLoss, Problem
+        >>> from logistica.solvers import get
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+        >>> problem = Problem(X, y, BinomialLoss(), L1(0.1))
+        >>> get("newton").supports(problem), get("cd").supports(problem)
+        (False, True)
+        """
         return (
             (problem.penalty.is_smooth or cls.supports_l1)
             and (not problem.is_multinomial or cls.supports_multinomial)
@@ -178,7 +216,19 @@ class Solver:
         )
 
     def check(self, problem: Problem) -> None:
-        """Raise ``ValueError`` when the problem needs what the solver lacks."""
+        """Raise ``ValueError`` when the problem needs what the solver lacks.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica.objective import L1, BinomialLoss, Problem
+        >>> from logistica.solvers import get
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+        >>> get("newton").check(Problem(X, y, BinomialLoss(), L1(0.1)))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: solver 'newton' does not support L1 or elastic-net penalties ...
+        """
         if not problem.penalty.is_smooth and not self.supports_l1:
             raise ValueError(
                 f"solver {self.name!r} does not support L1 or elastic-net penalties "
@@ -229,6 +279,16 @@ class Solver:
         Returns
         -------
         Solution
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica.objective import L2, BinomialLoss, Problem
+        >>> from logistica.solvers import get
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+        >>> solution = get("lbfgs").solve(Problem(X, y, BinomialLoss(), L2(1.0)), tol=1e-8)
+        >>> solution.converged, solution.coef.round(4)
+        (True, array([ 0.1908, -0.2861]))
         """
         self.check(problem)
         if not tol > 0:
