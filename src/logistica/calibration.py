@@ -209,6 +209,16 @@ class CalibratedModel(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : CalibratedModel
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from logistica import LogisticRegression
+        >>> X, y = make_classification(n_samples=200, random_state=0)
+        >>> model = LogisticRegression().fit(X[:100], y[:100])
+        >>> calibrated = CalibratedModel(model, method="sigmoid", cv="prefit").fit(X[100:], y[100:])
+        >>> calibrated.model_ is model
+        True
         """
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
@@ -251,6 +261,17 @@ class CalibratedModel(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from logistica import LogisticRegression
+        >>> X, y = make_classification(n_samples=200, random_state=0)
+        >>> model = LogisticRegression().fit(X[:100], y[:100])
+        >>> calibrated = CalibratedModel(model, method="sigmoid", cv="prefit").fit(X[100:], y[100:])
+        >>> calibrated.predict_proba(X[:2]).round(3)
+        array([[0.888, 0.112],
+               [0.734, 0.266]])
         """
         check_is_fitted(self, "calibrator_")
         return self.calibrator_.predict_proba(_logits(self.model_, X))
@@ -262,6 +283,16 @@ class CalibratedModel(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from logistica import LogisticRegression
+        >>> X, y = make_classification(n_samples=200, random_state=0)
+        >>> model = LogisticRegression().fit(X[:100], y[:100])
+        >>> calibrated = CalibratedModel(model, method="sigmoid", cv="prefit").fit(X[100:], y[100:])
+        >>> calibrated.predict(X[:5])
+        array([0, 0, 1, 0, 0])
         """
         index = self.predict_proba(X).argmax(axis=1)
         return self.classes_[index]

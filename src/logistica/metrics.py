@@ -291,7 +291,14 @@ def maximum_calibration_error(
 
 
 class BrierDecomposition(NamedTuple):
-    """Murphy's decomposition of the Brier score (see :func:`brier_decomposition`)."""
+    """Murphy's decomposition of the Brier score (see :func:`brier_decomposition`).
+
+    Examples
+    --------
+    >>> d = brier_decomposition([0, 1, 0, 1], [0.2, 0.2, 0.7, 0.7], n_bins=None)
+    >>> round(d.reliability - d.resolution + d.uncertainty, 4) == round(d.brier, 4)
+    True
+    """
 
     reliability: float
     resolution: float
@@ -357,7 +364,16 @@ def brier_decomposition(
 
 
 class HosmerLemeshowResult(NamedTuple):
-    """Hosmer–Lemeshow goodness-of-fit test (see :func:`hosmer_lemeshow`)."""
+    """Hosmer–Lemeshow goodness-of-fit test (see :func:`hosmer_lemeshow`).
+
+    Examples
+    --------
+    >>> y = [0, 0, 1, 0, 1, 1, 0, 1, 1]
+    >>> p = [0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.8, 0.8, 0.8]
+    >>> statistic, df, pvalue = hosmer_lemeshow(y, p, n_groups=3)
+    >>> df, round(pvalue, 4)
+    (1, 0.3173)
+    """
 
     statistic: float
     df: int
@@ -505,7 +521,18 @@ def lift_table(y_true: ArrayLike, y_score: ArrayLike, n_groups: int = 10) -> pd.
 
 
 class BootstrapResult(NamedTuple):
-    """A metric with its bootstrap percentile interval (see :func:`bootstrap_ci`)."""
+    """A metric with its bootstrap percentile interval (see :func:`bootstrap_ci`).
+
+    Examples
+    --------
+    >>> from sklearn.metrics import roc_auc_score
+    >>> y = [0, 0, 0, 1, 1, 1]; s = [0.1, 0.4, 0.6, 0.5, 0.8, 0.9]
+    >>> res = bootstrap_ci(roc_auc_score, y, s, n_boot=200, random_state=0)
+    >>> res._fields
+    ('estimate', 'low', 'high', 'std_error')
+    >>> bool(res.std_error > 0)
+    True
+    """
 
     estimate: float
     low: float

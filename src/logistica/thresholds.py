@@ -179,6 +179,13 @@ class ThresholdResult:
         The whole curve the threshold was chosen from.
     objective : str
         What was optimised.
+
+    Examples
+    --------
+    >>> y = [0, 0, 1, 1, 0, 1]; s = [0.1, 0.4, 0.35, 0.8, 0.7, 0.9]
+    >>> res = tune_threshold(y, s, "f1")
+    >>> res.objective, res.threshold, round(res.metrics["f1"], 3)
+    ('f1', 0.8, 0.8)
     """
 
     threshold: float
@@ -312,6 +319,15 @@ class CVThresholdResult(ThresholdResult):
         The threshold tuned on each held-out fold.
     fold_metrics : pandas.DataFrame
         The metrics at each fold's threshold, one row per fold.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from logistica import LogisticRegression
+    >>> X, y = make_classification(n_samples=400, random_state=0)
+    >>> res = tune_threshold_cv(LogisticRegression(), X, y, "f1", cv=4)
+    >>> res.fold_metrics.shape[0], bool(res.threshold_std >= 0)
+    (4, True)
     """
 
     fold_thresholds: np.ndarray
@@ -517,6 +533,15 @@ class ThresholdClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : ThresholdClassifier
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> ThresholdClassifier(model, threshold=0.8, cv="prefit").fit(X, y).threshold_
+        0.8
         """
         if y is None:
             raise ValueError(
@@ -585,6 +610,17 @@ class ThresholdClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Samples.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.predict(X)
+        array([0, 0, 0, 1, 1, 1])
+        >>> ThresholdClassifier(model, threshold=0.8, cv="prefit").fit(X, y).predict(X)
+        array([0, 0, 0, 0, 0, 1])
         """
         check_is_fitted(self, "estimator_")
         if self.threshold_ is not None:
