@@ -76,6 +76,18 @@ class ModelFile:
         ``cov_type``, parameter ``names`` and the ``covariance`` matrix (nested lists).
     document : dict
         The whole JSON document.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = [0, 1, 0, 1]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save(LogisticRegression().fit(X, y), os.path.join(tmp, "m.json"))
+    ...     model_file = load_file(path)
+    >>> model_file.format_version, type(model_file.model).__name__, model_file.training["solver"]
+    ('1.0', 'LogisticRegression', 'newton')
     """
 
     model: object
@@ -203,6 +215,18 @@ def load_file(path: str | os.PathLike) -> ModelFile:
         For any defect of the file's content (see the module documentation).
     OSError
         When the file cannot be read (e.g. ``FileNotFoundError``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = [0, 1, 0, 1]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save(LogisticRegression().fit(X, y), os.path.join(tmp, "m.json"))
+    ...     model_file = load_file(path)
+    >>> model_file.document["format"], model_file.training["solver"]
+    ('logistica.model', 'newton')
     """
     raw = Path(path).read_bytes()
     try:
@@ -232,5 +256,17 @@ def load(path: str | os.PathLike):
         Wrong checksum, unknown version, unknown model or step type, missing
         field, wrong shapes, non-finite coefficients, invalid JSON, or golden
         rows that do not reproduce.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from logistica import LogisticRegression
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = [0, 1, 0, 1]
+    >>> model = LogisticRegression().fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     loaded = load(save(model, os.path.join(tmp, "m.json")))
+    >>> bool((loaded.predict_proba(X) == model.predict_proba(X)).all())
+    True
     """
     return load_file(path).model
