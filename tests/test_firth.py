@@ -11,7 +11,8 @@ from scipy.optimize import brentq, minimize
 from logistica import LogisticRegression
 from logistica.inference import summarize
 from logistica.objective import BinomialLoss, MultinomialLoss
-from logistica.objective.firth import FirthProblem
+from logistica.objective.firth import FirthProblem, MultinomialFirthProblem
+from logistica.objective.focal import FocalLoss
 
 
 def penalized_loglik(theta, A, y):
@@ -115,12 +116,14 @@ def test_profile_interval_uses_the_penalized_likelihood(separated):
     assert np.isfinite(lower) and np.isfinite(upper) and lower > 0
 
 
-def test_firth_needs_binomial_loss_and_its_solver(separated):
+def test_firth_needs_a_log_loss_and_its_solver(separated):
     X, y = separated
     with pytest.raises(ValueError, match="binomial log-loss only"):
-        FirthProblem(X, np.arange(50) % 3, MultinomialLoss(3))
-    with pytest.raises(ValueError, match="binomial log-loss only"):
-        LogisticRegression(firth=True).fit(X, np.arange(50) % 3)
+        FirthProblem(X, y, FocalLoss(2.0))
+    # more than two classes: the multinomial model (tests/test_firth_multinomial.py)
+    assert isinstance(
+        FirthProblem(X, np.arange(50) % 3, MultinomialLoss(3)), MultinomialFirthProblem
+    )
     with pytest.raises(ValueError, match="solver='auto' or 'firth'"):
         LogisticRegression(firth=True, solver="lbfgs").fit(X, y)
     with pytest.raises(ValueError, match="full-rank"):

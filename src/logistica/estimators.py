@@ -101,10 +101,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     firth : bool, default=False
         Firth's bias-reduced logistic regression: maximise the likelihood penalized
         by Jeffreys' prior, ``ℓ(β) + ½·log det I(β)``. The estimates are finite even
-        when the classes are separated and lose their O(1/n) bias. Binary targets
-        (or ``multi_class="ovr"``) and ``loss="log"`` only, fitted by the
-        ``"firth"`` solver (what ``"auto"`` picks); usually with ``C=np.inf``, and
-        then ``summarize`` gives ``logistf``'s profile-likelihood intervals.
+        when the classes are separated and lose their O(1/n) bias. Binary,
+        multinomial (Kosmidis and Firth's bias-reduced multinomial model, the
+        penalty taken on the identifiable baseline-category coefficients) and
+        one-vs-rest; ``loss="log"`` only, fitted by the ``"firth"`` solver (what
+        ``"auto"`` picks); usually with ``C=np.inf``, and then ``summarize`` gives
+        ``logistf``'s profile-likelihood intervals.
     standardize : bool, default=False
         Fit on internally standardized columns, ``(x - mean)/std`` with
         weighted moments (sparse ``X``, or no intercept: scaled only, never

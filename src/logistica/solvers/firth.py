@@ -12,7 +12,12 @@ coordinates stay fixed.
 
 Each iteration solves ``I(β) d = -∇f(β)`` with the Fisher information of the
 loss (``logistf``'s modified-score step) and halves the step until the
-objective decreases.
+objective decreases. For the multinomial problem
+(:class:`~logistica.objective.firth.MultinomialFirthProblem`) the information is
+the loss Hessian made definite along the class shifts
+(:meth:`~logistica.objective.problem.HessianModel.matrix`), along which the
+objective and its gradient are flat: the steps stay in the centred
+coefficients.
 """
 
 from __future__ import annotations
@@ -136,6 +141,7 @@ def fisher_scoring(
 class FirthScoring(Solver):
     """Fisher scoring with step halving for :class:`~logistica.objective.firth.FirthProblem`.
 
+    Binary and multinomial (:class:`~logistica.objective.firth.MultinomialFirthProblem`).
     ``solver="auto"`` picks it for Firth problems and never for others.
 
     Examples
@@ -151,7 +157,7 @@ class FirthScoring(Solver):
 
     name = "firth"
     needs_hessian = True
-    supports_multinomial = False
+    supports_multinomial = True
     default_max_iter = 100
     advice = "increase max_iter, or standardize the features"
 
