@@ -56,6 +56,14 @@ class PathResult:
         Class labels, sorted.
     l1_ratio : float
         Elastic-net mix of the path.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> result = logistic_path(X, y, Cs=3, l1_ratio=1.0, standardize=True)
+    >>> result.Cs.shape, result.coefs.shape, result.n_nonzero.tolist()
+    ((3,), (3, 3, 4), [0, 7, 7])
     """
 
     Cs: np.ndarray
@@ -200,6 +208,14 @@ class OneVsRestPath:
 weight_scale, offset
         As for :class:`PathProblem`; ``offset`` has shape (n_samples,) and enters
         every binary problem.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = OneVsRestPath(X, y, 3, np.ones(150), 1.0, True, None, True)
+    >>> len(path.paths), bool(path.C_min > 0)
+    (3, True)
     """
 
     def __init__(self, X, codes, n_classes, *args, **kwargs) -> None:
@@ -214,11 +230,31 @@ weight_scale, offset
         return min(path.C_min for path in self.paths)
 
     def grid(self, n_Cs: int, min_ratio: float | None) -> np.ndarray:
-        """``n_Cs`` increasing values of ``C``, as :meth:`PathProblem.grid`."""
+        """``n_Cs`` increasing values of ``C``, as :meth:`PathProblem.grid`.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> path = OneVsRestPath(X, y, 3, np.ones(150), 1.0, True, None, True)
+        >>> grid = path.grid(4, min_ratio=1e-2)
+        >>> bool(np.isclose(grid[0], path.C_min)), bool(np.isclose(grid[-1] / grid[0], 100.0))
+        (True, True)
+        """
         return _grid(self.C_min, self.paths[0].design, n_Cs, min_ratio)
 
     def run(self, Cs, solver="auto", tol=1e-6, max_iter=None, verbose=0) -> dict:
-        """Each class's warm-started path; per ``C`` the tuple of their solutions."""
+        """Each class's warm-started path; per ``C`` the tuple of their solutions.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> path = OneVsRestPath(X, y, 3, np.ones(150), 1.0, True, None, True)
+        >>> fits = path.run(path.grid(3, None))
+        >>> len(fits["coef"]), len(fits["coef"][0]), all(fits["converged"])
+        (3, 3, True)
+        """
         fits = [path.run(Cs, solver, tol, max_iter, verbose) for path in self.paths]
         return {
             "coef": list(zip(*(fit["coef"] for fit in fits), strict=True)),
@@ -227,7 +263,18 @@ weight_scale, offset
         }
 
     def unpack(self, coef: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """``(coef_, intercept_)`` with one row per class."""
+        """``(coef_, intercept_)`` with one row per class.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> path = OneVsRestPath(X, y, 3, np.ones(150), 1.0, True, None, True)
+        >>> fits = path.run(path.grid(3, None))
+        >>> coef, intercept = path.unpack(fits["coef"][-1])
+        >>> coef.shape, intercept.shape
+        ((3, 4), (3,))
+        """
         rows = [path.unpack(c) for path, c in zip(self.paths, coef, strict=True)]
         return np.vstack([W for W, _ in rows]), np.concatenate([b for _, b in rows])
 
@@ -240,6 +287,16 @@ def make_path(
 
     Arguments as for :class:`PathProblem`, plus ``multi_class`` in
     ``{"multinomial", "ovr"}``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> weights = np.ones(150)
+    >>> type(make_path(X, y, 3, weights, 1.0, True, None, True)).__name__
+    'PathProblem'
+    >>> type(make_path(X, y, 3, weights, 1.0, True, None, True, multi_class="ovr")).__name__
+    'OneVsRestPath'
     """
     kind = OneVsRestPath if multi_class == "ovr" and n_classes > 2 else PathProblem
     return kind(
@@ -249,7 +306,18 @@ def make_path(
 
 
 def path_result(path, grid: np.ndarray, fits: dict, classes, l1_ratio: float) -> PathResult:
-    """The :class:`PathResult` of ``fits = path.run(grid, ...)``."""
+    """The :class:`PathResult` of ``fits = path.run(grid, ...)``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = make_path(X, y, 3, np.ones(150), 1.0, True, None, True, multi_class="ovr")
+    >>> grid = path.grid(3, None)
+    >>> result = path_result(path, grid, path.run(grid), np.unique(y), l1_ratio=1.0)
+    >>> result.coefs.shape, int(result.n_nonzero[0])
+    ((3, 3, 4), 0)
+    """
     coefs, intercepts = zip(*(path.unpack(c) for c in fits["coef"]), strict=True)
     coefs = np.array(coefs)
     return PathResult(
