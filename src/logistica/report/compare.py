@@ -52,6 +52,20 @@ def read_data(path: str | Path) -> dict:
     ------
     ValueError
         When the file holds no logistica report data.
+
+    Examples
+    --------
+    A report written by :func:`~logistica.report.build` embeds its numbers in a
+    ``<script id="report-data">`` element like this one:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "report.html"
+    ...     _ = path.write_text(
+    ...         '<script type="application/json" id="report-data">{"n_test": 143}</script>'
+    ...     )
+    ...     read_data(path)
+    {'n_test': 143}
     """
     text = Path(path).read_text(encoding="utf-8")
     match = _ISLAND.search(text)
