@@ -70,6 +70,17 @@ def run(
         Largest number of rows per request.
     max_body_mb : float, default=10
         Largest request body in MiB.
+
+    Examples
+    --------
+    >>> run("model.json", port=8080)  # doctest: +SKIP
+
+    Arguments are checked before anything is served:
+
+    >>> run("model.json", workers=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: workers must be a positive integer, got 0
     """
     import uvicorn
 
