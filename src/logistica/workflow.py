@@ -148,6 +148,15 @@ def split(X: pd.DataFrame, y: pd.Series, test_size: float, random_state: int = 0
     tuple
         ``(X_train, X_test, y_train, y_test)``; the test parts are ``None``
         when ``test_size`` is 0.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"x": np.arange(8.0)}); y = pd.Series([0, 1] * 4)
+    >>> X_train, X_test, y_train, y_test = split(frame, y, test_size=0.25)
+    >>> len(X_train), len(X_test), sorted(y_test)
+    (6, 2, [0, 1])
+    >>> split(frame, y, test_size=0)[1] is None
+    True
     """
     if not 0.0 <= test_size < 1.0:
         raise ValueError(f"test size must be in [0, 1), got {test_size}")
@@ -162,6 +171,14 @@ def decision_threshold(model) -> float | None:
     """The threshold on the positive-class probability a binary model decides with.
 
     ``None`` for multiclass models and cost-matrix decisions without a threshold.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"x": [0.1, 1.3, 0.2, 2.5, 0.7, 3.1]})
+    >>> decision_threshold(TabularModel().fit(frame, [0, 0, 1, 1, 0, 1]))
+    0.5
+    >>> decision_threshold(TabularModel(threshold=0.3).fit(frame, [0, 0, 1, 1, 0, 1]))
+    0.3
     """
     chain = model.model_ if isinstance(model, TabularModel) else model
     if len(chain.classes_) != 2:
@@ -215,6 +232,15 @@ def evaluate(
     -------
     dict
         Metric key (see :data:`METRICS`) → ``estimate``, ``low``, ``high``, ``std_error``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=60)})
+    >>> y = (frame["x"] + rng.normal(size=60) > 0).astype(int)
+    >>> metrics = evaluate(TabularModel().fit(frame, y), frame, y, n_boot=20)
+    >>> list(metrics)[:3], sorted(metrics["roc_auc"])
+    (['roc_auc', 'pr_auc', 'accuracy'], ['estimate', 'high', 'low', 'std_error'])
     """
     from .report.evaluation import metric_table
 
@@ -243,6 +269,17 @@ def fit_inference(model: TabularModel, X: pd.DataFrame, y):
 
     Inference is a by-product: it is skipped (``None``) when the model cannot
     support it (e.g. a lasso fit, or an unconverged one).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=60), "z": rng.normal(size=60)})
+    >>> y = (frame["x"] + rng.normal(size=60) > 0).astype(int)
+    >>> results = fit_inference(TabularModel(C=np.inf).fit(frame, y), frame, y)
+    >>> type(results).__name__
+    'Results'
+    >>> fit_inference(TabularModel(C=1.0).fit(frame, y), frame, y) is None  # penalized
+    True
     """
     linear = linear_part(model)
     fitted = linear.estimator_ if isinstance(linear, LogisticRegressionCV) else linear
@@ -280,6 +317,15 @@ def coefficient_table(model: TabularModel, inference: dict | None = None) -> pd.
         Indexed by term (``"Intercept"`` then ``feature_names_``); columns
         ``coef`` and ``odds_ratio`` (one block per class for multinomial models,
         with a ``class`` column).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=60), "city": rng.choice(["a", "b"], size=60)})
+    >>> y = (frame["x"] + rng.normal(size=60) > 0).astype(int)
+    >>> table = coefficient_table(TabularModel().fit(frame, y))
+    >>> table.index.tolist(), table.columns.tolist()
+    (['Intercept', 'x', 'city=a', 'city=b'], ['class', 'coef', 'odds_ratio'])
     """
     linear = linear_part(model)
     fitted = linear.estimator_ if isinstance(linear, LogisticRegressionCV) else linear
@@ -335,6 +381,18 @@ def write_report(
     Returns
     -------
     pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=60)})
+    >>> y = (frame["x"] + rng.normal(size=60) > 0).astype(int)
+    >>> model = TabularModel().fit(frame, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_report(model, frame, y, Path(tmp) / "report.html", n_boot=10)
+    ...     path.name, path.stat().st_size > 0
+    ('report.html', True)
     """
     from . import report
 
@@ -405,6 +463,18 @@ def fit_tabular_files(
     ------
     ValueError
         For cross-validation, calibration or threshold parameters.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=60), "city": rng.choice(["a", "b"], size=60)})
+    >>> frame["y"] = (frame["x"] + rng.normal(size=60) > 0).astype(int)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     frame.to_parquet(Path(tmp) / "part-0.parquet")
+    ...     model = fit_tabular_files(tmp, "y", progress=False)
+    >>> model.feature_names_, model.training_["n_rows"]
+    (['x', 'city=a', 'city=b'], 60)
     """
     from .outofcore import fit_files
     from .outofcore.files import _dataset
