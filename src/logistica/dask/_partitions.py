@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..objective.loss import Loss
-from ..outofcore._chunk import Terms, chunk_moments, chunk_terms
+from ..outofcore._chunk import chunk_moments, chunk_terms
 
 __all__ = ["Partitions", "split_partitions"]
 
@@ -185,18 +185,6 @@ def partition_start(X, y, sample_weight, offset, classes, multipliers, loss: Los
     terms = chunk_terms(X, y, sw, off, loss, fit_intercept, zero, zero, np.ones(1), fraction,
                         seed=(0, index))  # fmt: skip
     return chunk_moments(X, sw), terms
-
-
-def partition_terms(X, y, sample_weight, offset, classes, multipliers, loss: Loss, fit_intercept,
-                    index, base, direction, steps, hessian) -> Terms:  # fmt: skip
-    """:func:`~logistica.outofcore._chunk.chunk_terms` of partition ``index``.
-
-    ``hessian`` is the share of rows in the Hessian sample, seeded by ``index``:
-    the same rows every iteration.
-    """
-    X, y, sw, off = _arrays(X, y, sample_weight, offset, classes, multipliers)
-    return chunk_terms(X, y, sw, off, loss, fit_intercept, base, direction, steps, hessian,
-                       seed=(0, index))  # fmt: skip
 
 
 def partition_step(X, y, sample_weight, offset, classes, multipliers, loss: Loss,
