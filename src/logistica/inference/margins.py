@@ -86,7 +86,25 @@ class MarginalEffects:
         return self.frame["effect"]
 
     def as_text(self) -> str:
-        """A plain-text table, as statsmodels' ``get_margeff().summary()``."""
+        """A plain-text table, as statsmodels' ``get_margeff().summary()``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> print(res.marginal_effects().as_text())  # doctest: +NORMALIZE_WHITESPACE
+                Marginal effects (dydx, at=overall)
+        ===================================================
+               dydx  std err       z  P>|z|  [0.025  0.975]
+        ---------------------------------------------------
+        x0   0.2231    0.026   8.545  0.000   0.172   0.274
+        x1  -0.0077    0.031  -0.244  0.807  -0.069   0.054
+        ===================================================
+        """
         from .summary import _number
 
         lo, hi = f"[{self.alpha / 2:g}", f"{1 - self.alpha / 2:g}]"
@@ -113,7 +131,19 @@ class MarginalEffects:
         return "\n".join([title, rule, head, "-" * width, *rows, rule])
 
     def as_html(self) -> str:
-        """HTML rendering of :attr:`frame`."""
+        """HTML rendering of :attr:`frame`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.marginal_effects().as_html().splitlines()[0]
+        '<div class="logistica-margins"><h4>Marginal effects (dydx, at=overall)</h4>'
+        """
         title = html.escape(f"Marginal effects ({self.method}, at={self.at})")
         table = self.frame.to_html(float_format=lambda v: f"{v:.4g}", border=0)
         return f'<div class="logistica-margins"><h4>{title}</h4>\n{table}</div>'

@@ -197,7 +197,22 @@ class Results:
         return self._frame(2 * stats.norm.sf(np.abs(self._params / self._bse)))
 
     def cov_params(self) -> pd.DataFrame:
-        """Covariance matrix of the parameters, labelled."""
+        """Covariance matrix of the parameters, labelled.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.cov_params().round(4)  # doctest: +NORMALIZE_WHITESPACE
+        feature    intercept      x0      x1
+        feature
+        intercept     0.0253  0.0040 -0.0003
+        x0            0.0040  0.0386 -0.0009
+        x1           -0.0003 -0.0009  0.0245
+        """
         labels = self._fit.labels
         return pd.DataFrame(self._cov, index=labels, columns=labels)
 
@@ -231,6 +246,20 @@ class Results:
         -------
         DataFrame
             Columns ``lower`` and ``upper``, one row per parameter.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.conf_int().round(3)  # doctest: +NORMALIZE_WHITESPACE
+                   lower  upper
+        feature
+        intercept -0.180  0.443
+        x0         0.724  1.495
+        x1        -0.345  0.269
         """
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
@@ -271,6 +300,20 @@ class Results:
         -------
         DataFrame
             Columns ``odds_ratio``, ``lower``, ``upper``.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.odds_ratios().round(3)  # doctest: +NORMALIZE_WHITESPACE
+                   odds_ratio  lower  upper
+        feature
+        intercept       1.141  0.835  1.558
+        x0              3.033  2.063  4.459
+        x1              0.963  0.708  1.308
         """
         bounds = np.exp(self.conf_int(alpha, method))
         bounds.insert(0, "odds_ratio", np.exp(self._params))
@@ -351,6 +394,16 @@ class Results:
         Returns
         -------
         ChiSquareTest
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> print(res.wald_test("x1"))
+        wald test: chi2(1) = 0.0594, p = 0.8075
         """
         matrix, q, _ = linear_hypothesis(R, q, self._fit.labels)
         return wald_test(self._params, self._cov, matrix, q)
@@ -363,6 +416,19 @@ class Results:
         DataFrame
             ``coef`` (``Rθ``), ``std_err``, ``z``, ``p_value``, ``ci_lower``,
             ``ci_upper``, one row per restriction.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> table = res.t_test("x0 - x1 = 0")
+        >>> table[["coef", "std_err", "z"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+                      coef  std_err      z
+        hypothesis
+        x0 - x1 = 0  1.148    0.255  4.501
         """
         matrix, q, rows = linear_hypothesis(R, q, self._fit.labels)
         return t_test(self._params, self._cov, matrix, q, rows, alpha)
@@ -376,6 +442,17 @@ class Results:
         ------
         ValueError
             When the models are not nested, not fitted on the same data, or penalized.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> restricted = summarize(LogisticRegression(C=np.inf).fit(X[:, :1], y), X[:, :1], y)
+        >>> print(res.lr_test(restricted))
+        likelihood ratio test: chi2(1) = 0.0595, p = 0.8072
         """
         if not isinstance(other, Results):
             raise ValueError(f"lr_test needs another Results, got {type(other).__name__}")
@@ -399,12 +476,37 @@ class Results:
         DataFrame
             Per term: ``df``, ``lr_chi2``, ``lr_p_value``, ``wald_chi2``,
             ``wald_p_value``. See :mod:`logistica.inference.anova`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from logistica import logit
+        >>> rng = np.random.default_rng(0)
+        >>> data = pd.DataFrame({"x": rng.normal(size=200), "region": rng.choice(["a", "b"], 200)})
+        >>> data["y"] = (data["x"] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = logit("y ~ x + C(region)", data).summarize()
+        >>> res.anova().round(3)  # doctest: +NORMALIZE_WHITESPACE
+                   df  lr_chi2  lr_p_value  wald_chi2  wald_p_value
+        term
+        x           1   54.699       0.000     38.253         0.000
+        C(region)   1    1.130       0.288      1.123         0.289
         """
         return anova(self._fit, self._cov, type)
 
     # -- diagnostics -------------------------------------------------------------------
     def vif(self) -> pd.Series:
-        """Variance inflation factor of every feature (see :mod:`.diagnostics`)."""
+        """Variance inflation factor of every feature (see :mod:`.diagnostics`).
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.vif().round(3).tolist()
+        [1.003, 1.003]
+        """
         problem = self._fit.problem
         values = variance_inflation_factors(
             problem.design,
@@ -440,6 +542,17 @@ class Results:
             Arrays ``hat_matrix_diag``, ``resid_pearson``, ``resid_deviance``,
             ``resid_studentized``, ``cooks_distance``; DataFrames ``dfbeta`` and
             ``dfbetas``; ``.frame`` with all of them.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> influence = res.influence()
+        >>> influence.cooks_distance.shape, influence.dfbetas.shape
+        ((200,), (200, 3))
         """
         return self._influence
 
@@ -471,6 +584,16 @@ class Results:
         MarginalEffects
             ``.frame`` (effect, std_err, z, p_value, ci_lower, ci_upper); prints as
             a table. See :mod:`logistica.inference.margins`.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.marginal_effects().frame["effect"].round(3).tolist()
+        [0.223, -0.008]
         """
         return marginal_effects(self._fit, self._cov, at, method, dummy, alpha)
 
@@ -495,6 +618,18 @@ class Results:
             ``predicted``, ``std_err``, ``ci_lower``, ``ci_upper``; multinomial
             models have one row per ``(row, class)``. See
             :mod:`logistica.inference.prediction`.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> res.predict(X[:2]).round(3)  # doctest: +NORMALIZE_WHITESPACE
+           predicted  std_err  ci_lower  ci_upper
+        0      0.569    0.041     0.488     0.646
+        1      0.698    0.045     0.603     0.779
         """
         return predict_with_ci(self._fit, self._cov, X, ci, which, offset)
 
@@ -513,5 +648,15 @@ class Results:
         -------
         Summary
             Prints as text; ``.frame`` is a DataFrame; ``.as_html()`` is HTML.
+
+        Examples
+        --------
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> res = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y)
+        >>> print(res.summary().as_text().splitlines()[0].strip())
+        Logistic Regression Results
         """
         return build_summary(self, alpha, self._interval_method(method))

@@ -93,7 +93,17 @@ class SeparationReport:
         return self.kind != "none"
 
     def message(self) -> str:
-        """A sentence explaining the separation and what to do about it."""
+        """A sentence explaining the separation and what to do about it.
+
+        Examples
+        --------
+        >>> from logistica.objective import BinomialLoss, Problem
+        >>> X = np.array([[-2.0, 1.0], [-1.0, -1.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> y = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+        >>> report = detect_separation(Problem(X, y, BinomialLoss()), ["age", "dose"])
+        >>> print(report.message())  # doctest: +ELLIPSIS
+        the classes are quasi-completely separated by age (3 observations predicted perfectly): ...
+        """
         consequence = (
             "the maximum-likelihood estimate does not exist, so these coefficients "
             "diverge and their standard errors are meaningless."

@@ -88,7 +88,21 @@ class Summary:
         return [(str(label), self.frame.xs(label, level=0)) for label in self.frame.index.levels[0]]
 
     def as_text(self) -> str:
-        """statsmodels-style plain-text rendering."""
+        """statsmodels-style plain-text rendering.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> text = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y).summary().as_text()
+        >>> text.splitlines()[0].strip()
+        'Logistic Regression Results'
+        >>> [line.split()[0] for line in text.splitlines() if line.startswith(("intercept", "x"))]
+        ['intercept', 'x0', 'x1']
+        """
         headers = self._headers()
         cells = {
             key: [_number(v, decimals) for v in self.frame[key]]
@@ -127,7 +141,19 @@ class Summary:
         return "\n".join(lines)
 
     def as_html(self) -> str:
-        """HTML rendering (a ``<div class="logistica-summary">``), for reports and notebooks."""
+        """HTML rendering (a ``<div class="logistica-summary">``), for reports and notebooks.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from logistica import LogisticRegression
+        >>> from logistica.inference import summarize
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(200, 2)); y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+        >>> html = summarize(LogisticRegression(C=np.inf).fit(X, y), X, y).summary().as_html()
+        >>> html.splitlines()[:2]
+        ['<div class="logistica-summary">', '<h3>Logistic Regression Results</h3>']
+        """
         headers = self._headers()
         info = "".join(
             f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
