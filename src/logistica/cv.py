@@ -274,6 +274,14 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : LogisticRegressionCV
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        >>> model = LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+        >>> model.Cs_.shape, model.scores_.shape, bool(model.C_ in model.Cs_)
+        ((1, 4), (1, 4, 3), True)
         """
         Cs, l1_ratios = self._check_params()
         X, y = validate_X_y(self, X, y)
@@ -366,22 +374,60 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
 
     # -- prediction: the refitted model -------------------------------------------------
     def decision_function(self, X, offset=None) -> np.ndarray:
-        """Linear predictor of the refitted model (``offset``: as passed to :meth:`fit`)."""
+        """Linear predictor of the refitted model (``offset``: as passed to :meth:`fit`).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        >>> model = LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+        >>> model.decision_function(X[:2]).round(3)
+        array([ 0.731, -1.71 ])
+        """
         check_is_fitted(self)
         return self.estimator_.decision_function(validate_X(self, X), offset)
 
     def predict_proba(self, X, offset=None) -> np.ndarray:
-        """Class probabilities of the refitted model (``offset``: as passed to :meth:`fit`)."""
+        """Class probabilities of the refitted model (``offset``: as passed to :meth:`fit`).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        >>> model = LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+        >>> model.predict_proba(X[:2]).round(3)
+        array([[0.325, 0.675],
+               [0.847, 0.153]])
+        """
         check_is_fitted(self)
         return self.estimator_.predict_proba(validate_X(self, X), offset)
 
     def predict_log_proba(self, X, offset=None) -> np.ndarray:
-        """Log-probabilities of the refitted model (``offset``: as passed to :meth:`fit`)."""
+        """Log-probabilities of the refitted model (``offset``: as passed to :meth:`fit`).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        >>> model = LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+        >>> model.predict_log_proba(X[:2]).round(3)
+        array([[-1.124, -0.393],
+               [-0.166, -1.876]])
+        """
         check_is_fitted(self)
         return self.estimator_.predict_log_proba(validate_X(self, X), offset)
 
     def predict(self, X, offset=None) -> np.ndarray:
-        """Most probable class of the refitted model (``offset``: as passed to :meth:`fit`)."""
+        """Most probable class of the refitted model (``offset``: as passed to :meth:`fit`).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        >>> model = LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+        >>> model.predict(X[:4])
+        array([1, 0, 0, 0])
+        """
         check_is_fitted(self)
         return self.estimator_.predict(validate_X(self, X), offset)
 

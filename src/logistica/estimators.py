@@ -294,6 +294,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ValueError
             For invalid labels (missing, mixed strings and numbers, continuous),
             invalid weights, or a class with zero total weight.
+
+        Examples
+        --------
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.coef_.round(3), model.intercept_.round(3), model.converged_, model.solver_
+        (array([[0.767]]), array([-1.918]), True, 'newton')
         """
         self._check_params()
         warm = self.warm_start and hasattr(self, "coef_")
@@ -438,6 +445,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             Data with the features seen in ``fit``.
         offset : array-like, optional
             The same kind of offset as passed to ``fit``.
+
+        Examples
+        --------
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.decision_function(X[:2]).round(3)
+        array([-1.918, -1.151])
         """
         check_is_fitted(self)
         X = validate_X(self, X)
@@ -448,7 +462,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return scores if offset is None else scores + offset
 
     def predict_log_proba(self, X, offset=None) -> np.ndarray:
-        """Log-probabilities of each class, computed without ``log(0)``."""
+        """Log-probabilities of each class, computed without ``log(0)``.
+
+        Examples
+        --------
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.predict_log_proba(X[:2]).round(3)
+        array([[-0.137, -2.055],
+               [-0.275, -1.426]])
+        """
         scores = self.decision_function(X, offset)
         if scores.ndim == 1:
             return np.column_stack([log_expit(-scores), log_expit(scores)])
@@ -458,7 +481,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return log_softmax(scores, axis=1)
 
     def predict_proba(self, X, offset=None) -> np.ndarray:
-        """Probability of each class, shape (n_samples, n_classes)."""
+        """Probability of each class, shape (n_samples, n_classes).
+
+        Examples
+        --------
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.predict_proba(X[:2]).round(3)
+        array([[0.872, 0.128],
+               [0.76 , 0.24 ]])
+        """
         scores = self.decision_function(X, offset)
         if scores.ndim == 1:
             p = expit(scores)
@@ -469,7 +501,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return softmax(scores, axis=1)
 
     def predict(self, X, offset=None) -> np.ndarray:
-        """Most probable class label for each row of ``X``."""
+        """Most probable class label for each row of ``X``.
+
+        Examples
+        --------
+        >>> X = np.arange(6.0).reshape(-1, 1); y = np.array([0, 0, 1, 0, 1, 1])
+        >>> model = LogisticRegression().fit(X, y)
+        >>> model.predict(X)
+        array([0, 0, 0, 1, 1, 1])
+        """
         scores = self.decision_function(X, offset)
         index = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[index]
