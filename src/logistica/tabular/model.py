@@ -240,6 +240,14 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             For a date/time, mixed or empty column, or any invalid parameter.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> [step.type for step in model.steps_], model.classes_.tolist()
+        (['numeric', 'one_hot'], [0, 1])
         """
         self.schema_ = infer_schema(X)
         options = {"numeric_impute": self.numeric_impute, "min_frequency": self.min_frequency,
@@ -284,6 +292,16 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             Rows with the schema's columns.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.transform(frame.head(2)).round(3)
+               x  city=a  city=b  city=<missing>
+        0 -1.373     1.0     0.0             0.0
+        1 -0.196     0.0     1.0             0.0
         """
         check_is_fitted(self, "steps_")
         return pd.DataFrame(self._design(X), index=X.index, columns=self.feature_names_)
@@ -295,6 +313,14 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             Rows with the schema's columns.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.unseen_counts(pd.DataFrame({"x": [1.0, 2.0], "city": ["z", "a"]}))
+        {'city': 1}
         """
         check_is_fitted(self, "steps_")
         frame = check_frame(X, self.schema_)
@@ -315,6 +341,14 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             Rows with the schema's columns.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.decision_function(frame.head(2)).round(3)
+        array([-0.969, -0.706])
         """
         check_is_fitted(self, "model_")
         return self.linear_model_.decision_function(self._design(X))
@@ -326,6 +360,15 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             Rows with the schema's columns.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.predict_proba(frame.head(2)).round(3)
+        array([[0.725, 0.275],
+               [0.669, 0.331]])
         """
         check_is_fitted(self, "model_")
         return self.model_.predict_proba(self._design(X))
@@ -337,6 +380,14 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             Rows with the schema's columns.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.predict(frame)
+        array([0, 0, 1, 1, 0, 1])
         """
         check_is_fitted(self, "model_")
         return self.model_.predict(self._design(X))
@@ -362,6 +413,16 @@ class TabularModel(ClassifierMixin, BaseEstimator):
         pandas.DataFrame or list of list of (str, float)
             Without ``k``: one column per input column, indexed like ``rows``.
             With ``k``: per row, ``(column, contribution)`` pairs, largest first.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> model.explain(frame.head(2)).round(3)
+               x   city
+        0 -1.320  0.304
+        1 -0.189 -0.564
         """
         linear = self.linear_model_
         design = self._design(rows)
@@ -389,6 +450,15 @@ class TabularModel(ClassifierMixin, BaseEstimator):
 
         ``explain(rows).sum(axis=1) + baseline_decision()`` equals
         ``decision_function(rows)`` for binary models.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"x": [0.1, 1.3, None, 2.5, 0.7, 3.1],
+        ...                       "city": ["a", "b", "a", None, "b", "a"]})
+        >>> model = TabularModel().fit(frame, [0, 0, 1, 1, 0, 1])
+        >>> total = model.explain(frame).sum(axis=1) + model.baseline_decision()
+        >>> bool(np.allclose(total, model.decision_function(frame)))
+        True
         """
         linear = self.linear_model_
         mean = getattr(linear, "feature_mean_", None)

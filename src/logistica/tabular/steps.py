@@ -107,7 +107,14 @@ class NumericStep:
 
     @classmethod
     def fit(cls, series: pd.Series, column: str, statistic: str = "median") -> NumericStep:
-        """Learn the fill value, mean and scale from a training column."""
+        """Learn the fill value, mean and scale from a training column.
+
+        Examples
+        --------
+        >>> step = NumericStep.fit(pd.Series([1.0, None, 3.0]), "x", "median")
+        >>> step.fill, step.mean, round(step.scale, 4)
+        (2.0, 2.0, 0.8165)
+        """
         values = _numbers(series, column)
         present = values[~np.isnan(values)]
         if statistic not in _STATISTICS:
@@ -124,13 +131,28 @@ class NumericStep:
         return [self.column]
 
     def transform(self, series: pd.Series) -> tuple[np.ndarray, int]:
-        """Output columns (n, 1) and the number of unseen values (always 0)."""
+        """Output columns (n, 1) and the number of unseen values (always 0).
+
+        Examples
+        --------
+        >>> step = NumericStep.fit(pd.Series([1.0, None, 3.0]), "x", "median")
+        >>> columns, unseen = step.transform(pd.Series([3.0, None]))
+        >>> columns.round(4), unseen
+        (array([[1.2247],
+               [0.    ]]), 0)
+        """
         values = _numbers(series, self.column)
         imputed = np.where(np.isnan(values), self.fill, values)
         return ((imputed - self.mean) / self.scale)[:, None], 0
 
     def to_dict(self) -> dict:
-        """Plain-data form, for model files."""
+        """Plain-data form, for model files.
+
+        Examples
+        --------
+        >>> NumericStep.fit(pd.Series([1.0, 3.0]), "x", "mean").to_dict()["type"]
+        'numeric'
+        """
         return asdict(self)
 
 
@@ -190,7 +212,14 @@ class OneHotStep:
         min_frequency: float | None = None,
         handle_unknown: str = "zero",
     ) -> OneHotStep:
-        """Learn the levels of a training column; rare ones go to ``<other>``."""
+        """Learn the levels of a training column; rare ones go to ``<other>``.
+
+        Examples
+        --------
+        >>> step = OneHotStep.fit(pd.Series(["a", "b", "a", None]), "city")
+        >>> step.levels, step.feature_names
+        (['a', 'b'], ['city=a', 'city=b', 'city=<missing>'])
+        """
         missing = missing_mask(series)
         counts = pd.Series(series[~missing].astype(str)).value_counts()
         threshold = 0.0
@@ -211,7 +240,15 @@ class OneHotStep:
         return names
 
     def transform(self, series: pd.Series) -> tuple[np.ndarray, int]:
-        """Output columns (n, width) and the number of rows with an unseen value."""
+        """Output columns (n, width) and the number of rows with an unseen value.
+
+        Examples
+        --------
+        >>> step = OneHotStep.fit(pd.Series(["a", "b", "a", None]), "city")
+        >>> step.transform(pd.Series(["b", "z"]))  # "z" was never seen: all zeros
+        (array([[0., 1., 0.],
+               [0., 0., 0.]]), 1)
+        """
         n_levels = len(self.levels)
         index = {level: j for j, level in enumerate(self.levels)}
         other = n_levels + int(self.missing_level) if self.infrequent else -1
@@ -232,7 +269,14 @@ class OneHotStep:
         return out, int(unseen.sum())
 
     def to_dict(self) -> dict:
-        """Plain-data form, for model files."""
+        """Plain-data form, for model files.
+
+        Examples
+        --------
+        >>> data = OneHotStep.fit(pd.Series(["a", "b", "a", None]), "city").to_dict()
+        >>> data["type"], data["levels"], data["missing_level"]
+        ('one_hot', ['a', 'b'], True)
+        """
         return asdict(self)
 
 
@@ -257,7 +301,13 @@ class BooleanStep:
 
     @classmethod
     def fit(cls, series: pd.Series, column: str) -> BooleanStep:
-        """Learn the fill value (ties go to ``False``, as ``SimpleImputer``)."""
+        """Learn the fill value (ties go to ``False``, as ``SimpleImputer``).
+
+        Examples
+        --------
+        >>> BooleanStep.fit(pd.Series([True, False, True, None]), "flag").fill
+        1.0
+        """
         values = series[~missing_mask(series)].astype(bool)
         return cls(column, 1.0 if values.sum() > (~values).sum() else 0.0)
 
@@ -267,13 +317,27 @@ class BooleanStep:
         return [self.column]
 
     def transform(self, series: pd.Series) -> tuple[np.ndarray, int]:
-        """Output column (n, 1) and the number of unseen values (always 0)."""
+        """Output column (n, 1) and the number of unseen values (always 0).
+
+        Examples
+        --------
+        >>> step = BooleanStep.fit(pd.Series([True, False, True, None]), "flag")
+        >>> step.transform(pd.Series([False, None]))
+        (array([[0.],
+               [1.]]), 0)
+        """
         missing = missing_mask(series)
         values = np.where(missing, False, series.to_numpy(dtype=object, na_value=False))
         return np.where(missing, self.fill, values.astype(bool).astype(np.float64))[:, None], 0
 
     def to_dict(self) -> dict:
-        """Plain-data form, for model files."""
+        """Plain-data form, for model files.
+
+        Examples
+        --------
+        >>> BooleanStep.fit(pd.Series([True, False]), "flag").to_dict()
+        {'column': 'flag', 'fill': 0.0, 'type': 'boolean'}
+        """
         return asdict(self)
 
 
