@@ -167,6 +167,16 @@ class LogisticRegression(estimators.LogisticRegression):
         ValueError
             For mismatched chunking, unknown divisions, non-numeric columns, an
             empty partition, or options the distributed fit does not support.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> model.converged_, model.coef_.round(3)
+        (True, array([[ 1.091, -0.163]]))
         """
         if not dask.is_dask_collection(X):
             return super().fit(X, y, sample_weight=sample_weight, offset=offset)
@@ -240,7 +250,19 @@ class LogisticRegression(estimators.LogisticRegression):
         return self
 
     def to_local(self) -> estimators.LogisticRegression:
-        """The fitted model as a plain :class:`logistica.LogisticRegression`."""
+        """The fitted model as a plain :class:`logistica.LogisticRegression`.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> local = model.to_local()
+        >>> type(local).__module__, local.predict(X[:5]).tolist()
+        ('logistica.estimators', [1, 1, 0, 1, 0])
+        """
         local = estimators.LogisticRegression(**self.get_params())
         local.__dict__.update({k: v for k, v in self.__dict__.items() if k.endswith("_")})
         return local
@@ -259,26 +281,72 @@ class LogisticRegression(estimators.LogisticRegression):
         return X.map_blocks(run, dtype=dtype, chunks=(X.chunks[0], (width,)))
 
     def decision_function(self, X, offset=None):
-        """Linear predictor; a lazy dask array for Dask inputs (``offset``: in memory only)."""
+        """Linear predictor; a lazy dask array for Dask inputs (``offset``: in memory only).
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> model.decision_function(dX)[:2].compute().round(3)
+        array([0.146, 0.67 ])
+        """
         if not dask.is_dask_collection(X):
             return super().decision_function(X, offset)
         width = None if len(self.classes_) == 2 else len(self.classes_)
         return self._lazy("decision_function", X, width, np.float64)
 
     def predict_proba(self, X, offset=None):
-        """Class probabilities; a lazy dask array for Dask inputs."""
+        """Class probabilities; a lazy dask array for Dask inputs.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> model.predict_proba(dX)[:2].compute().round(3)
+        array([[0.463, 0.537],
+               [0.339, 0.661]])
+        """
         if not dask.is_dask_collection(X):
             return super().predict_proba(X, offset)
         return self._lazy("predict_proba", X, len(self.classes_), np.float64)
 
     def predict_log_proba(self, X, offset=None):
-        """Log-probabilities; a lazy dask array for Dask inputs."""
+        """Log-probabilities; a lazy dask array for Dask inputs.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> model.predict_log_proba(dX)[:2].compute().round(3)
+        array([[-0.769, -0.623],
+               [-1.083, -0.413]])
+        """
         if not dask.is_dask_collection(X):
             return super().predict_log_proba(X, offset)
         return self._lazy("predict_log_proba", X, len(self.classes_), np.float64)
 
     def predict(self, X, offset=None):
-        """Class labels; a lazy dask array for Dask inputs."""
+        """Class labels; a lazy dask array for Dask inputs.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> rng = np.random.default_rng(0); X = rng.normal(size=(400, 2))
+        >>> y = (X[:, 0] + rng.logistic(size=400) > 0).astype(int)
+        >>> dX = da.from_array(X, chunks=100)
+        >>> model = LogisticRegression().fit(dX, da.from_array(y, chunks=100))
+        >>> model.predict(dX)[:5].compute().tolist()
+        [1, 1, 0, 1, 0]
+        """
         if not dask.is_dask_collection(X):
             return super().predict(X, offset)
         return self._lazy("predict", X, None, self.classes_.dtype)
