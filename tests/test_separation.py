@@ -228,3 +228,11 @@ def test_overlap_certificate_budget_follows_the_data_size():
     assert not overlap_certificate_affordable(
         Problem(wide, rng.integers(0, 2, 2000).astype(float), BinomialLoss())
     )
+
+
+def test_a_report_of_overlap_says_so():
+    from logistica.inference import SeparationReport
+
+    assert SeparationReport("none").message() == (
+        "the classes overlap: the maximum-likelihood estimate exists."
+    )

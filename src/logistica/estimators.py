@@ -320,19 +320,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 c if c.shape == (p.n_coef,) else None
                 for c, p in zip(previous[1], problems, strict=False)
             ]
-        solve = delayed(solvers.solve)
-        solutions = Parallel(n_jobs=self.n_jobs if len(problems) > 1 else None, prefer="threads")(
-            solve(
-                problem,
-                name,
-                start,
-                tol=self.tol,
-                max_iter=self.max_iter,
-                verbose=self.verbose,
-                options=self.solver_options,
-            )
+        calls = [
+            (problem, name, start, self.tol, self.max_iter, self.verbose, self.solver_options)
             for problem, start in zip(problems, starts, strict=True)
-        )
+        ]
+        if self.n_jobs is None or len(calls) == 1:
+            # in the caller's thread, so that warnings point at the user's call to fit
+            solutions = [_solve(*call) for call in calls]
+        else:
+            solutions = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(_solve)(*call) for call in calls
+            )
         self.classes_ = classes
         self.solver_ = name
         self._set_coefs(problems, solutions, X.shape[1])
@@ -553,3 +551,10 @@ def _online_supported(model: LogisticRegression) -> bool:
     from ._online import check_supported
 
     return check_supported(model)
+
+
+def _solve(problem, name, start, tol, max_iter, verbose, options):
+    """One solver run with the estimator's settings (a picklable task for joblib)."""
+    return solvers.solve(
+        problem, name, start, tol=tol, max_iter=max_iter, verbose=verbose, options=options
+    )

@@ -104,6 +104,8 @@ class SeparationReport:
         >>> print(report.message())  # doctest: +ELLIPSIS
         the classes are quasi-completely separated by age (3 observations predicted perfectly): ...
         """
+        if not self.separated:
+            return "the classes overlap: the maximum-likelihood estimate exists."
         consequence = (
             "the maximum-likelihood estimate does not exist, so these coefficients "
             "diverge and their standard errors are meaningless."

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .._warnings import warn_user
 from ..exceptions import ConvergenceWarning
 from ..objective.problem import Problem
 
@@ -316,12 +316,11 @@ class Solver:
             coef = work.center_classes(work.coef_from_parent(coef))
             solution = _to_parent(problem, work, self._solve(work, coef, progress, max_iter), tol)
         if not solution.converged:
-            warnings.warn(
+            warn_user(
                 f"solver {self.name!r} did not converge in {solution.n_iter} iterations "
                 f"({solution.message}): optimality {solution.optimality:.2e} > tol {tol:.1e}. "
                 f"To fix it: {self.advice}.",
                 ConvergenceWarning,
-                stacklevel=4,  # the user's call to fit, through solvers.solve
             )
         return solution
 
