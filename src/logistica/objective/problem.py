@@ -351,6 +351,9 @@ class Problem:
         center = np.zeros_like(mean) if self.design.is_sparse else mean
         if np.all(np.abs(center) <= scale) and np.all((scale >= 0.1) & (scale <= 10.0)):
             return None
+        # the reference value at zero is the same in both units: compute it once, here,
+        # so the copy inherits it and the final check on the parent reuses it
+        _ = self.optimality_scale
         work = copy.copy(self)
         design = self.design
         if isinstance(design, StandardizedDesign):  # compose with the existing standardization
