@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import linalg
 
+from .._blas import blas_threads_for
 from ..objective.design import ColumnBlock, Design
 from ..objective.loss import MultinomialLoss
 from ..objective.penalty import min_norm_subgradient
@@ -42,6 +43,8 @@ __all__ = ["CoordinateDescent", "null_model"]
 _INNER_FRACTION = 0.3
 #: Coordinate descent solves each Newton model to this fraction of the violation.
 _MODEL_FRACTION = 0.1
+#: Covariance-mode epochs between attempts to solve the model exactly on its support.
+_SUPPORT_EPOCHS = 20
 #: A Gram matrix is recomputed when a step shrank the violation by less than this.
 _REFRESH = 0.1
 _EPS = np.finfo(np.float64).eps
@@ -258,7 +261,9 @@ class _ProximalNewton:
                 # Reuse the Gram matrix while the steps it shapes contract the violation
                 # fast; the exact gradient keeps the limit exact (PERFORMANCE.md).
                 if hessian is None or local["violation"] > _REFRESH * previous:
-                    hessian = block32.gram([local["state"].weights], problem.fit_intercept)[0]
+                    with blas_threads_for(problem.n_samples * len(ws) ** 2):
+                        hessian = block32.gram([local["state"].weights], problem.fit_intercept)
+                    hessian = hessian[0]
                 previous = local["violation"]
                 step, step_b = self._gram_step(hessian, ws, local)
                 raw_step = block.matvec(step[:, 0]) + step_b[0]
@@ -327,10 +332,19 @@ class _ProximalNewton:
         step = np.zeros(m + fit)
         tol = _MODEL_FRACTION * local["violation"]
         # Epochs cost O(m²) here, not passes over X: allow many (~5·10⁷ flops).
-        max_epochs = max(self.max_epochs, min(1000, int(5e7 / (m + fit) ** 2)))
-        epochs = gram_cd(gram, grad, coef, l1, l2, step, max_epochs, tol)
-        if epochs == max_epochs:  # ill-conditioned: finish on the support found
-            step = _support_newton(gram + np.diag(l2), grad, coef, l1, step)
+        budget = max(self.max_epochs, min(1000, int(5e7 / (m + fit) ** 2)))
+        # Coordinate descent zigzags on correlated columns; once it has found the
+        # support, one solve on it (O(m³/3), a few epochs' cost) is the exact answer.
+        chunk = min(budget, _SUPPORT_EPOCHS)
+        while budget > 0:
+            epochs = gram_cd(gram, grad, coef, l1, l2, step, min(chunk, budget), tol)
+            budget -= epochs
+            if epochs < chunk:
+                break
+            exact = _support_newton(gram + np.diag(l2), grad, coef, l1, step)
+            if exact is not None:
+                step = exact
+                break
         return step[:m, None], np.r_[step[m:], np.zeros(1 - fit)]
 
     def _naive_step(self, cols, ws, local):
@@ -374,13 +388,13 @@ class _ProximalNewton:
 
 
 def _support_newton(hessian, grad, coef, l1, step):
-    """Exact minimiser of the model on the support of ``coef + step``, if signs hold.
+    """Exact minimiser of the model on the support of ``coef + step``, or None.
 
     With the signs ``σ`` of the free coordinates ``A`` fixed, the model
     ``gᵀd + ½dᵀHd + Σ l1|w + d|`` is quadratic: ``H_AA d_A = -(g + l1σ + H d)_A``
     with the other coordinates at ``-w``. The solution is kept when its signs
     agree and the zero coordinates satisfy their optimality conditions; else
-    coordinate descent's ``step`` is returned unchanged.
+    None (coordinate descent goes on).
     """
     target = coef + step
     free = (target != 0) | (l1 == 0)
@@ -388,9 +402,11 @@ def _support_newton(hessian, grad, coef, l1, step):
     sign = np.sign(target)
     rhs = -(grad + l1 * sign + hessian @ fixed_step)[free]
     try:
-        free_step = linalg.solve(hessian[np.ix_(free, free)], rhs, assume_a="pos")
+        with blas_threads_for(np.count_nonzero(free) ** 3 / 3):
+            factor = linalg.cho_factor(hessian[np.ix_(free, free)].astype(np.float64))
+            free_step = linalg.cho_solve(factor, rhs)
     except (linalg.LinAlgError, ValueError):
-        return step
+        return None
     candidate = fixed_step.copy()
     candidate[free] = free_step
     new = coef + candidate
@@ -399,7 +415,7 @@ def _support_newton(hessian, grad, coef, l1, step):
     if np.any(np.sign(new[penalized]) != sign[penalized]) or np.any(
         np.abs(partial[~free]) > l1[~free] * (1 + 1e-9)
     ):
-        return step
+        return None
     return candidate
 
 

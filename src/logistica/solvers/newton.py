@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import linalg
 
+from .._blas import blas_threads_for
 from ..objective.problem import Problem
 from ._linesearch import line_search
 from ._registry import register
@@ -42,6 +43,11 @@ def newton_direction(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
     >>> newton_direction(np.diag([2.0, 4.0]), np.array([2.0, 4.0]))
     array([-1., -1.])
     """
+    with blas_threads_for(hessian.shape[0] ** 3 / 3):
+        return _newton_direction(hessian, grad)
+
+
+def _newton_direction(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
     eps = np.finfo(np.float64).eps
     try:
         factor = linalg.cho_factor(hessian, lower=True, check_finite=False)

@@ -1,0 +1,53 @@
+"""BLAS threads: one thread for small dense operations, the library's default otherwise.
+
+OpenBLAS splits even a 200×200 Cholesky factorisation across all cores. On a
+busy machine (parallel cross-validation, other processes) its threads wait for
+one another, and such a call was measured to take 0.5 s instead of 1 ms. Below
+``PARALLEL_FLOPS`` a second thread cannot pay for itself anyway, so those
+operations run on one thread; limits set by the user with ``threadpoolctl``
+only ever get tighter here, never looser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from functools import cache
+
+__all__ = ["PARALLEL_FLOPS", "blas_threads_for"]
+
+#: Operations below this many floating-point operations run on one BLAS thread.
+PARALLEL_FLOPS = 5e7
+
+
+@cache
+def _controller():
+    # Created on first use, after SciPy's LAPACK has been loaded by the solvers.
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def blas_threads_for(flops: float) -> Iterator[None]:
+    """Run the enclosed BLAS/LAPACK calls on one thread when ``flops`` is small.
+
+    Parameters
+    ----------
+    flops : float
+        Floating-point operations of the enclosed work (e.g. ``d³/3`` for a
+        Cholesky factorisation, ``n·d²`` for a Gram matrix).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with blas_threads_for(100**3 / 3):
+    ...     factor = np.linalg.cholesky(np.eye(100))
+    >>> float(factor.trace())
+    100.0
+    """
+    if flops >= PARALLEL_FLOPS:
+        yield
+        return
+    with _controller().limit(limits=1, user_api="blas"):
+        yield
