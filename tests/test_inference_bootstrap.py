@@ -23,20 +23,38 @@ def _simulate(n, rng):
     return X, (rng.random(n) < p).astype(int)
 
 
+def _bca_against_scipy(data, statistic):
+    """SciPy's BCa interval, and ours on SciPy's own resamples and a delete-one jackknife."""
+    ref = stats.bootstrap((data,), statistic, n_resamples=4000, method="BCa", random_state=1)
+    draws = ref.bootstrap_distribution[:, None]
+    jackknife = np.array([statistic(np.delete(data, i)) for i in range(data.size)])[:, None]
+    ours = bca_interval(draws, np.array([statistic(data)]), jackknife, 0.05)[0]
+    return ours, ref.confidence_interval, draws
+
+
 def test_bca_matches_scipy_on_the_mean():
-    # the same formula on a simple statistic: scipy's own resamples vs ours, B = 20000
-    rng = np.random.default_rng(0)
-    data = rng.exponential(size=60)  # skewed: BCa differs from the percentile interval
-    ref = stats.bootstrap(
-        (data,), np.mean, n_resamples=20000, method="BCa", random_state=1
-    ).confidence_interval
-    draws = data[rng.integers(0, data.size, (20000, data.size))].mean(axis=1)[:, None]
-    jackknife = np.array([np.delete(data, i).mean() for i in range(data.size)])[:, None]
-    ours = bca_interval(draws, np.array([data.mean()]), jackknife, 0.05)[0]
-    width = ref.high - ref.low
-    np.testing.assert_allclose(ours, [ref.low, ref.high], atol=0.03 * width)
+    data = np.random.default_rng(0).exponential(size=60)  # skewed: BCa is not percentile
+    ours, ref, draws = _bca_against_scipy(data, np.mean)
+    np.testing.assert_allclose(ours, [ref.low, ref.high], rtol=1e-12)
     percentile = percentile_interval(draws, 0.05)[0]
-    assert ours[0] - percentile[0] > 0.03 * width  # the correction matters here
+    assert ours[0] - percentile[0] > 0.03 * (ref.high - ref.low)  # the correction matters here
+
+
+def test_bca_counts_ties_with_the_estimate_half_as_scipy():
+    # a soft-thresholded mean, like an L1 coefficient: the estimate is 0 and so are half
+    # the resamples; counting only draws strictly below 0 gave [-0.212, -0.014], which
+    # leaves out the estimate (SciPy: [-0.193, 0.072])
+    data = np.random.default_rng(0).normal(size=50)
+    threshold = abs(data.mean()) + 0.01
+
+    def soft_mean(x, axis=-1):
+        m = np.mean(x, axis=axis)
+        return np.sign(m) * np.maximum(np.abs(m) - threshold, 0.0)
+
+    ours, ref, draws = _bca_against_scipy(data, soft_mean)
+    assert np.mean(draws == 0.0) > 0.4
+    np.testing.assert_allclose(ours, [ref.low, ref.high], rtol=1e-12)
+    assert ours[0] < 0.0 < ours[1]
 
 
 def test_bootstrap_results_are_seeded_and_independent_of_n_jobs():

@@ -21,9 +21,11 @@ Intervals
 ``bca``
     Efron's bias-corrected and accelerated interval: quantiles at
     ``Φ(z₀ + (z₀ + z)/(1 - a(z₀ + z)))`` for ``z = Φ⁻¹(α/2), Φ⁻¹(1 - α/2)``,
-    with ``z₀ = Φ⁻¹(share of estimates below θ̂)`` and the acceleration ``a``
-    from a jackknife (delete-one up to 200 rows; above, delete-a-group over 200
-    groups of a seeded random partition), as ``scipy.stats.bootstrap``.
+    with ``z₀ = Φ⁻¹(share of estimates below θ̂)``, ties with θ̂ counted half
+    (an L1 fit's zero coefficients are mostly refitted to zero), and the
+    acceleration ``a`` from a jackknife (delete-one up to 200 rows; above,
+    delete-a-group over 200 groups of a seeded random partition), as
+    ``scipy.stats.bootstrap``.
 
 Resamples are drawn up front from ``random_state`` (a resample missing a class
 is drawn again), so results do not depend on ``n_jobs``.
@@ -126,7 +128,8 @@ def bca_interval(
     >>> np.round(bca_interval(draws, np.zeros(1), jack, 0.05))
     array([[-2.,  2.]])
     """
-    z0 = stats.norm.ppf(np.mean(draws < estimate, axis=0))
+    below = np.mean(draws < estimate, axis=0) + np.mean(draws <= estimate, axis=0)
+    z0 = stats.norm.ppf(below / 2)
     d = jackknife.mean(axis=0) - jackknife
     denominator = 6.0 * np.sum(d**2, axis=0) ** 1.5
     skew = np.sum(d**3, axis=0)
