@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+import logistica
+from _serve import table
 from logistica.serve.columns import checked_column
+from logistica.serve.design import TabularDesign
 from logistica.serve.spec import Column, InputSpec
 from logistica.serve.validation import row_type
 
@@ -58,3 +61,21 @@ def test_fast_path_agrees_with_pydantic(column, values):
         np.testing.assert_array_equal(fast, np.array(expected, dtype=np.float64))
     else:
         assert fast.dtype == object and fast.tolist() == slow
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_design_from_columns_equals_the_models(seed):
+    """The service's design (no DataFrame) is the model's own, number for number."""
+    frame, y = table(seed=seed)
+    model = logistica.TabularModel(min_frequency=0.34 if seed else None).fit(frame, y)
+    rows = table(n=200, seed=seed + 10)[0]
+    rows.loc[::7, "city"] = None
+    rows.loc[::11, "city"] = "Rome"  # unseen: all-zero columns
+    rows["member"] = rows["member"].astype(object)
+    rows.loc[::5, "member"] = None
+    columns = {"age": rows["age"].to_numpy(dtype=np.float64),
+               "city": rows["city"].to_numpy(dtype=object),
+               "member": rows["member"].to_numpy(dtype=object)}  # fmt: skip
+    with pytest.warns(logistica.exceptions.UnseenLevelWarning):
+        expected = model.transform(rows).to_numpy()
+    np.testing.assert_array_equal(TabularDesign(model)(columns), expected)

@@ -10,7 +10,8 @@ request; ``?explain=K``), the Open Inference Protocol V2 under ``/v2``,
 model's column schema (:mod:`~logistica.serve.spec` says how a model's
 columns are served, including plain ``LogisticRegression`` models).
 
-Modules: ``spec`` (input columns), ``validation`` (bodies to rows),
+Modules: ``spec`` (input columns), ``validation`` and ``columns`` (bodies to
+validated columns), ``design`` (columns to a tabular model's design),
 ``scoring`` (rows to outputs), ``state`` (the served snapshot, reload),
 ``service`` (what endpoints share), ``routes`` and ``v2`` (endpoints),
 ``openapi``, ``auth``, ``logs`` (access logs), ``metrics``, ``app``, ``server``.

@@ -6,7 +6,7 @@ time. :func:`checked_column` accepts exactly what the pydantic record type of
 :mod:`~logistica.serve.validation` accepts, never more: when it returns
 ``None`` the caller validates the batch with pydantic, whose errors name the
 offending row and column. :func:`table_column` turns accepted values (or values
-pydantic validated) into a column of the scored table.
+pydantic validated) into a column of the scored :data:`Table`.
 """
 
 from __future__ import annotations
@@ -14,21 +14,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from .spec import Column
 
-__all__ = ["checked_column", "table_column"]
+__all__ = ["Table", "checked_column", "table_column", "table_rows"]
+
+#: Validated rows, one array per input column in the model's order: float64 for
+#: numeric columns (NaN: null), object arrays of the JSON values otherwise.
+Table = dict[str, np.ndarray]
 
 _NUMBER_TYPES = frozenset({float, int})
 _NONE = type(None)
 
 
-def table_column(column: Column, values: Sequence) -> np.ndarray | pd.Series:
-    """Valid values as a table column: float64 (``None``: NaN) for numbers, object else."""
+def table_column(column: Column, values: Sequence) -> np.ndarray:
+    """Valid values as a table column: float64 (``None``: NaN) for numbers, object else.
+
+    Examples
+    --------
+    >>> table_column(Column("x", "numeric", True), [1, None]).tolist()
+    [1.0, nan]
+    >>> table_column(Column("c", "categorical", True, ("a",), "zero"), ["a", None])
+    array(['a', None], dtype=object)
+    """
     if column.kind == "numeric":
         return np.array(values, dtype=np.float64)
-    return pd.Series(list(values), dtype=object)
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def table_rows(table: Table) -> int:
+    """The number of rows of a table.
+
+    Examples
+    --------
+    >>> table_rows({"x": np.zeros(3)})
+    3
+    """
+    return len(next(iter(table.values())))
 
 
 def _allowed_types(column: Column) -> frozenset:
@@ -52,7 +76,7 @@ def _finite(values: Sequence, array: np.ndarray, nullable: bool) -> bool:
     return bool((finite | none).all())
 
 
-def checked_column(column: Column, values: Sequence) -> np.ndarray | pd.Series | None:
+def checked_column(column: Column, values: Sequence) -> np.ndarray | None:
     """The table column of one input column's decoded values, or ``None`` if any is invalid.
 
     Parameters
@@ -64,7 +88,7 @@ def checked_column(column: Column, values: Sequence) -> np.ndarray | pd.Series |
 
     Returns
     -------
-    ndarray, Series or None
+    ndarray or None
         As :func:`table_column`; ``None`` when some value has the wrong type, is
         not finite, is ``null`` where not allowed, or is a refused categorical level.
 

@@ -140,19 +140,17 @@ def native_router(service: Service, protect: list) -> APIRouter:
         raw = await service.body(request)
         served = service.snapshot(request)
         chosen = tuple(dict.fromkeys(outputs))
-
-        def work() -> dict:
-            frame = served.validator.parse(raw)
-            scored, warnings = service.score(request, served, frame, chosen, explain)
-            return {
-                "model": served.identity,
-                "n_rows": len(frame),
-                "classes": served.scorer.classes.tolist(),
-                "predictions": records(scored, chosen, served.scorer.classes),
-                "warnings": warnings,
-            }
-
-        return json_response(await run_in_threadpool(work))
+        # Scored in the event loop: a batch is CPU work holding the GIL, so a thread
+        # would not run it alongside other requests, only hand it over (and back) late.
+        table = served.validator.parse(raw)
+        scored, warnings = service.score(request, served, table, chosen, explain)
+        return json_response({
+            "model": served.identity,
+            "n_rows": scored.proba.shape[0],
+            "classes": served.scorer.classes.tolist(),
+            "predictions": records(scored, chosen, served.scorer.classes),
+            "warnings": warnings,
+        })  # fmt: skip
 
     @router.post("/admin/reload", tags=["admin"], dependencies=protect,
                  responses=ERROR_RESPONSES, summary="Reload the model file (atomic)")  # fmt: skip

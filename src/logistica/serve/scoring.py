@@ -1,8 +1,9 @@
 """Score validated tables: labels, class probabilities, margins, decisions, explanations.
 
-:class:`Scorer` runs the model's chain once per batch on the design the model
-builds from the table, and returns plain arrays; :func:`records` turns them into
-the JSON rows of ``POST /predict``.
+:class:`Scorer` runs the model's chain once per batch on the design built from
+the validated columns (:mod:`~logistica.serve.design`: no DataFrame on the
+way), and returns plain arrays; :func:`records` turns them into the JSON rows
+of ``POST /predict``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pandas as pd
 from ..explain import top_contributions
 from ..tabular import TabularModel, linear_part
 from ..thresholds import ThresholdClassifier
+from .columns import Table
+from .design import TabularDesign, series
 
 __all__ = ["DEFAULT_OUTPUTS", "OUTPUTS", "Scored", "Scorer", "records"]
 
@@ -22,6 +25,10 @@ __all__ = ["DEFAULT_OUTPUTS", "OUTPUTS", "Scored", "Scorer", "records"]
 OUTPUTS = ("label", "proba", "margin", "decision")
 #: What it gets when it does not say.
 DEFAULT_OUTPUTS = ("label", "proba", "decision")
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({name: series(values) for name, values in table.items()})
 
 
 @dataclass(frozen=True)
@@ -64,26 +71,33 @@ class Scorer:
         self.linear = linear_part(model)
         self.classes = np.asarray(model.classes_)
         self._named = getattr(self.linear, "feature_names_in_", None) is not None
+        self._design = TabularDesign(model) if self.tabular else None
 
-    def design(self, frame: pd.DataFrame):
-        """What the chain takes: the tabular design, or the numeric columns."""
-        if self.tabular:
-            return self.model._design(frame, warn=False)  # unseen levels: counted by the service
-        return frame if self._named else frame.to_numpy(dtype=np.float64)
+    def design(self, table: Table):
+        """What the chain takes: the tabular design, or the numeric columns.
 
-    def score(self, frame: pd.DataFrame, outputs=DEFAULT_OUTPUTS, explain: int = 0) -> Scored:
+        Unseen levels get the model's all-zero columns; the service counts them
+        (no warning).
+        """
+        if self._design is not None:
+            return self._design(table)
+        if self._named:
+            return _frame(table)
+        return np.column_stack(list(table.values()))
+
+    def score(self, table: Table, outputs=DEFAULT_OUTPUTS, explain: int = 0) -> Scored:
         """Probabilities, labels and decisions, plus margins and explanations on request.
 
         Parameters
         ----------
-        frame : pandas.DataFrame
+        table : Table
             Validated rows, one column per input column.
         outputs : sequence of str
             Among :data:`OUTPUTS` (``margin`` is computed only when asked for).
         explain : int, default=0
             Number of largest contributions per row (0: none).
         """
-        design = self.design(frame)
+        design = self.design(table)
         proba = self.chain.predict_proba(design)
         label = self.classes[proba.argmax(axis=1)]
         decision = self.chain.predict(design)
@@ -91,9 +105,9 @@ class Scorer:
         explanation = None
         if explain:
             if self.tabular:
-                explanation = self.model.explain(frame, explain)
+                explanation = self.model.explain(_frame(table), explain)
             else:
-                names = [str(c) for c in frame.columns]
+                names = [str(c) for c in table]
                 explanation = top_contributions(self.linear, design, explain, feature_names=names)
         return Scored(label, proba, decision, margin, explanation)
 
@@ -116,8 +130,7 @@ def records(scored: Scored, outputs, classes: np.ndarray) -> list[dict]:
     if "label" in outputs:
         columns["label"] = scored.label.tolist()
     if "proba" in outputs:
-        rows = scored.proba.tolist()  # lengths match: no strict check per row
-        columns["proba"] = [dict(zip(keys, row, strict=False)) for row in rows]
+        columns["proba"] = _rows(dict(zip(keys, scored.proba.T.tolist(), strict=True)))
     if "margin" in outputs and scored.margin is not None:
         columns["margin"] = scored.margin.tolist()
     if "decision" in outputs:
@@ -127,6 +140,15 @@ def records(scored: Scored, outputs, classes: np.ndarray) -> list[dict]:
             [{"column": name, "contribution": value} for name, value in row]
             for row in scored.explanation
         ]
-    names = tuple(columns)
-    per_row = zip(*columns.values(), strict=True)
-    return [dict(zip(names, values, strict=False)) for values in per_row]
+    return _rows(columns)
+
+
+def _rows(columns: dict[str, list]) -> list[dict]:
+    """Rows ``{name: value}`` of equal-length columns, filled one column at a time
+    (a dict per row and a store per value: no ``zip`` per row)."""
+    (first, values), *rest = columns.items()
+    rows = [{first: value} for value in values]
+    for name, values in rest:
+        for row, value in zip(rows, values, strict=True):
+            row[name] = value
+    return rows

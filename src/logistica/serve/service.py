@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from fastapi import Request
 
 from ..exceptions import ModelFileError
+from .columns import Table, table_rows
 from .logs import log_event
 from .metrics import ServiceMetrics
 from .scoring import Scored
@@ -82,20 +82,20 @@ class Service:
         return b"".join(chunks)
 
     def score(
-        self, request: Request, served: Served, frame: pd.DataFrame, outputs, explain: int = 0
+        self, request: Request, served: Served, table: Table, outputs, explain: int = 0
     ) -> tuple[Scored, dict]:
         """Score a validated table; update the metrics; return results and drift warnings."""
         validator = served.validator
-        warnings = {"unseen_levels": validator.unseen_levels(frame),
-                    "out_of_range": validator.out_of_range(frame)}  # fmt: skip
+        warnings = {"unseen_levels": validator.unseen_levels(table),
+                    "out_of_range": validator.out_of_range(table)}  # fmt: skip
         try:
-            scored = served.scorer.score(frame, outputs, explain)
+            scored = served.scorer.score(table, outputs, explain)
         except ValueError as error:  # the model's own checks (e.g. its unseen-level policy)
             raise RequestError(422, str(error)) from None
         _check_finite(scored)
         self.metrics.observe_batch(served.scorer.classes, scored.proba, scored.decision,
                                    warnings["unseen_levels"], warnings["out_of_range"])  # fmt: skip
-        request.state.rows = len(frame)
+        request.state.rows = table_rows(table)
         return scored, warnings
 
     def reload(self) -> Served:

@@ -19,7 +19,6 @@ from typing import Any, Literal
 import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from .routes import ERROR_RESPONSES, ErrorResponse, json_response
@@ -235,22 +234,19 @@ def v2_router(service: Service, protect: list) -> APIRouter:
     async def infer(request: Request, model_name: str, model_version: str | None = None):
         raw = await service.body(request)
         served = served_model(request, model_name, model_version)
-
-        def work() -> dict:
-            try:
-                body = _request_adapter.validate_json(raw)
-            except ValidationError as error:
-                if error.errors()[0]["type"] == "json_invalid":
-                    raise RequestError(400, f"malformed JSON: {error.errors()[0]['msg']}") from None
-                raise describe_errors(error) from None
-            frame = served.validator.validate_columns(columns_from_tensors(served, body.inputs))
-            wanted = tuple(dict.fromkeys(o.name for o in body.outputs or ())) or OUTPUTS
-            scored, _ = service.score(request, served, frame, wanted)
-            return {"model_name": served.name, "model_version": served.version, "id": body.id,
-                    "parameters": {"checksum": served.checksum},
-                    "outputs": _outputs(served, scored, wanted)}  # fmt: skip
-
-        return json_response(await run_in_threadpool(work))
+        # scored in the event loop, as POST /predict (see there)
+        try:
+            body = _request_adapter.validate_json(raw)
+        except ValidationError as error:
+            if error.errors()[0]["type"] == "json_invalid":
+                raise RequestError(400, f"malformed JSON: {error.errors()[0]['msg']}") from None
+            raise describe_errors(error) from None
+        table = served.validator.validate_columns(columns_from_tensors(served, body.inputs))
+        wanted = tuple(dict.fromkeys(o.name for o in body.outputs or ())) or OUTPUTS
+        scored, _ = service.score(request, served, table, wanted)
+        return json_response({"model_name": served.name, "model_version": served.version,
+                              "id": body.id, "parameters": {"checksum": served.checksum},
+                              "outputs": _outputs(served, scored, wanted)})  # fmt: skip
 
     for prefix in ("/models/{model_name}", "/models/{model_name}/versions/{model_version}"):
         router.add_api_route(f"{prefix}", metadata, methods=["GET"], dependencies=protect,

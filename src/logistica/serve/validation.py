@@ -5,7 +5,8 @@ a pydantic ``TypedDict`` per row (strict types, no extra keys, finite numbers,
 the allowed levels of categorical columns whose policy refuses unseen ones),
 which defines what a valid body is and documents it. A body is decoded once
 (orjson), its structure checked once, and its values checked one column at a
-time (:mod:`~logistica.serve.columns`), straight into the scored table; a body
+time (:mod:`~logistica.serve.columns`), straight into the scored
+:data:`~logistica.serve.columns.Table` (no DataFrame on the way); a body
 that fails any of these checks is validated by pydantic, so every defect becomes
 the same :class:`RequestError` (a 4xx) whose message names the row and column.
 """
@@ -13,15 +14,15 @@ the same :class:`RequestError` (a 4xx) whose message names the row and column.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import orjson
-import pandas as pd
 from pydantic import ConfigDict, Field, FiniteFloat, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from .columns import checked_column, table_column
+from .columns import Table, checked_column, table_column
 from .spec import OUT_OF_RANGE_Z, Column, InputSpec
 
 __all__ = ["MAX_ERRORS", "RequestError", "RowValidator", "describe_errors"]
@@ -131,14 +132,20 @@ class RowValidator:
         self.records = TypeAdapter(list[self.row])
         self.columnar = TypeAdapter(_Columnar)
         self._names = frozenset(spec.names)
+        self._width = len(spec.names)
+        self._getter = itemgetter(*spec.names)
         self._known = {
             c.name: set(c.levels or ()) | ({None} if c.missing_level else set())
             for c in spec.columns
             if c.kind == "categorical"
         }
+        ranged = [c for c in spec.columns if c.mean is not None]
+        self._ranged = [c.name for c in ranged]
+        self._means = np.array([c.mean for c in ranged])
+        self._limits = OUT_OF_RANGE_Z * np.array([c.scale for c in ranged])
 
     # -- parsing --------------------------------------------------------------------
-    def parse(self, raw: bytes) -> pd.DataFrame:
+    def parse(self, raw: bytes) -> Table:
         """The table of a JSON body: ``[{column: value}, ...]`` or ``{"columns", "data"}``."""
         start = raw.lstrip()[:1]
         if start == b"{":
@@ -154,9 +161,9 @@ class RowValidator:
             rows = self.records.validate_json(raw)
         except ValidationError as error:
             raise self._translate(error) from None
-        return self.frame(self._sized(rows))
+        return self.table(self._sized(rows))
 
-    def validate_columns(self, columns: Mapping[str, Sequence]) -> pd.DataFrame:
+    def validate_columns(self, columns: Mapping[str, Sequence]) -> Table:
         """Validate already-decoded columns of equal length (the Open Inference Protocol path)."""
         n_rows = len(next(iter(columns.values()), ()))
         self._sized(range(n_rows))
@@ -167,11 +174,11 @@ class RowValidator:
         rows = [dict(zip(names, values, strict=True))
                 for values in zip(*columns.values(), strict=True)]  # fmt: skip
         try:
-            return self.frame(self.records.validate_python(rows))
+            return self.table(self.records.validate_python(rows))
         except ValidationError as error:
             raise describe_errors(error) from None
 
-    def _fast_records(self, raw: bytes) -> pd.DataFrame | None:
+    def _fast_records(self, raw: bytes) -> Table | None:
         """The table of a valid records body; ``None`` for pydantic to tell what is wrong."""
         try:
             rows = orjson.loads(raw)
@@ -179,12 +186,22 @@ class RowValidator:
             return None
         if not (isinstance(rows, list) and 0 < len(rows) <= self.max_batch):
             return None
-        names = self._names
-        if not all(type(row) is dict and row.keys() == names for row in rows):
+        # every row an object with each column and nothing else: as many keys as columns
+        # (TypeError: a number, boolean or null row) and each column found (KeyError: a
+        # missing column, so an extra one; TypeError: an array or string row)
+        try:
+            if set(map(len, rows)) != {self._width}:
+                return None
+            values = list(map(self._getter, rows))
+        except (KeyError, TypeError):
             return None
-        return self._table({name: [row[name] for row in rows] for name in names})
+        return self._table(dict(zip(self.spec.names, self._columns(values), strict=True)))
 
-    def _table(self, columns: Mapping[str, Sequence]) -> pd.DataFrame | None:
+    def _columns(self, values: list) -> list:
+        """Columns of the getter's per-row values (tuples, or bare values for one column)."""
+        return list(zip(*values, strict=True)) if self._width > 1 else [values]
+
+    def _table(self, columns: Mapping[str, Sequence]) -> Table | None:
         """The table of decoded columns, or ``None`` when some value is invalid."""
         data = {}
         for column in self.spec.columns:
@@ -192,7 +209,7 @@ class RowValidator:
             if values is None:
                 return None
             data[column.name] = values
-        return pd.DataFrame(data)
+        return data
 
     def _check_json(self, raw: bytes) -> None:
         try:
@@ -223,9 +240,9 @@ class RowValidator:
             isinstance(body, dict)
             and body.keys() == {"columns", "data"}
             and isinstance(body["columns"], list)
-            and all(type(c) is str for c in body["columns"])
+            and set(map(type, body["columns"])) <= {str}
             and isinstance(body["data"], list)
-            and all(type(values) is list for values in body["data"])
+            and set(map(type, body["data"])) <= {list}
         ):
             return body["columns"], body["data"]
         try:
@@ -234,7 +251,7 @@ class RowValidator:
             raise self._translate(error) from None
         return body["columns"], body["data"]
 
-    def _from_columnar(self, raw: bytes) -> pd.DataFrame:
+    def _from_columnar(self, raw: bytes) -> Table:
         columns, data = self._columnar_body(raw)
         self._sized(data)
         seen = set()
@@ -251,9 +268,9 @@ class RowValidator:
                          for c in extra]  # fmt: skip
             raise RequestError(422, problems[0]["message"], problems[:MAX_ERRORS])
         width = len(columns)
-        for i, values in enumerate(data):
-            if len(values) != width:
-                raise RequestError(422, f"row {i}: {len(values)} values for {width} columns")
+        if set(map(len, data)) != {width}:
+            i, values = next((i, v) for i, v in enumerate(data) if len(v) != width)
+            raise RequestError(422, f"row {i}: {len(values)} values for {width} columns")
         table = self._table(dict(zip(columns, zip(*data, strict=True), strict=True)))
         if table is not None:
             return table
@@ -261,34 +278,30 @@ class RowValidator:
             rows = self.records.validate_python([dict(zip(columns, v, strict=True)) for v in data])
         except ValidationError as error:
             raise describe_errors(error) from None
-        return self.frame(rows)
+        return self.table(rows)
 
     # -- tables and monitoring ----------------------------------------------------------
-    def frame(self, rows: list[dict]) -> pd.DataFrame:
+    def table(self, rows: list[dict]) -> Table:
         """Validated rows as a table: float columns for numbers, object columns else."""
-        return pd.DataFrame({
+        return {
             column.name: table_column(column, [row[column.name] for row in rows])
             for column in self.spec.columns
-        })  # fmt: skip
+        }
 
-    def unseen_levels(self, frame: pd.DataFrame) -> dict[str, int]:
+    def unseen_levels(self, table: Table) -> dict[str, int]:
         """Rows per categorical column whose value training never saw (scored as baseline)."""
         counts = {}
         for name, known in self._known.items():
-            count = sum(1 for value in frame[name].tolist() if value not in known)
+            count = sum(1 for value in table[name].tolist() if value not in known)
             if count:
                 counts[name] = count
         return counts
 
-    def out_of_range(self, frame: pd.DataFrame) -> dict[str, int]:
+    def out_of_range(self, table: Table) -> dict[str, int]:
         """Values per numeric column more than ``OUT_OF_RANGE_Z`` training SDs from the mean."""
-        counts = {}
-        for column in self.spec.columns:
-            if column.mean is None:
-                continue
-            values = frame[column.name].to_numpy()
-            with np.errstate(invalid="ignore"):
-                count = int((np.abs(values - column.mean) > OUT_OF_RANGE_Z * column.scale).sum())
-            if count:
-                counts[column.name] = count
-        return counts
+        if not self._ranged:
+            return {}
+        values = np.column_stack([table[name] for name in self._ranged])
+        with np.errstate(invalid="ignore"):  # NaN (null) is never out of range
+            counts = (np.abs(values - self._means) > self._limits).sum(axis=0).tolist()
+        return {name: count for name, count in zip(self._ranged, counts, strict=True) if count}
