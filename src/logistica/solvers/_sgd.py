@@ -1,36 +1,62 @@
 """The mini-batch SGD machinery shared by ``solver="sgd"`` and ``partial_fit``.
 
-A pass over the data is :func:`sgd_epoch`; everything that must survive
-between passes (the iterate, the step counter and schedule position, the
-optimiser's moments, the Polyak–Ruppert average, the random generator) lives
-in one :class:`SGDState`. The solver runs epochs on a state it creates;
-``LogisticRegression.partial_fit`` keeps a state on the model and runs one
-pass per call, so both go through the same loop and a stream of
-``partial_fit`` calls is the same computation as a fit.
+A pass over the data is :func:`sgd_epoch`, whose batches run in one compiled
+call (:mod:`._sgd_kernels`); everything that must survive between passes (the
+iterate, the step counter and schedule position, the optimiser's moments, the
+Polyak–Ruppert average, the random generator) lives in one :class:`SGDState`.
+The solver runs epochs on a state it creates; ``LogisticRegression.partial_fit``
+keeps a state on the model and runs one pass per call, so both go through the
+same loop and a stream of ``partial_fit`` calls is the same computation as a fit.
 
-Each mini-batch is a copy of the :class:`~logistica.objective.Problem` on the
-batch's rows (``Design.take``: CSR rows are gathered, nothing is densified,
-float32 stays float32) whose weights are rescaled so that its gradient is an
-unbiased estimate of the full objective's gradient; the problem's own
-``value_grad`` computes it, penalty included. The L1 part of an elastic net is
-applied by a proximal step (``ElasticNet.prox``), so coefficients reach exact zeros.
+A batch's rows are gathered from the problem's own arrays (CSR rows are never
+densified, float32 is read as float32 and summed in float64) and its weights
+rescaled so that its gradient is an unbiased estimate of the full objective's
+gradient; the loss comes from the objective's compiled kernels. The L1 part of
+an elastic net is applied by a proximal step, so coefficients reach exact zeros.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+from scipy.special import gammaln
 
 from ..objective.design import Design, StandardizedDesign
+from ..objective.focal import FocalLoss
+from ..objective.loss import BinomialLoss, Loss, MultinomialLoss
 from ..objective.problem import Problem
+from ._sgd_kernels import (
+    BINOMIAL,
+    FOCAL,
+    MULTINOMIAL,
+    N_PARAMS,
+    P_ADAM,
+    P_AVERAGE_START,
+    P_BATCH_SIZE,
+    P_BETA1,
+    P_BETA2,
+    P_CENTERED,
+    P_EPOCH_SAMPLES,
+    P_EPSILON,
+    P_GAMMA,
+    P_HORIZON,
+    P_MOMENTUM,
+    P_NESTEROV,
+    P_POWER_T,
+    P_RATE,
+    P_SCHEDULE,
+    P_STEP_EPOCHS,
+    P_STEP_GAMMA,
+    P_TOTAL_WEIGHT,
+    P_WARMUP,
+    SCHEDULES,
+    sgd_epoch_kernel,
+)
 
-__all__ = ["SGDConfig", "SGDState", "estimate_smoothness", "sgd_epoch"]
-
-_SCHEDULES = ("constant", "invscaling", "step", "cosine")
+__all__ = ["KernelData", "SGDConfig", "SGDState", "estimate_smoothness", "kernel_data", "sgd_epoch"]
 _OPTIMIZERS = ("sgd", "adam")
 
 
@@ -66,7 +92,7 @@ class SGDConfig:
             "an integer >= 1",
         )
         _check(self.optimizer in _OPTIMIZERS, "optimizer", self.optimizer, str(_OPTIMIZERS))
-        _check(self.schedule in _SCHEDULES, "schedule", self.schedule, str(_SCHEDULES))
+        _check(self.schedule in SCHEDULES, "schedule", self.schedule, str(SCHEDULES))
         _check(
             self.learning_rate == "auto" or _positive(self.learning_rate),
             "learning_rate",
@@ -287,60 +313,116 @@ def _row_sq_norms(design: Design) -> np.ndarray:
     return (X * X) @ np.broadcast_to(inverse_scale2, X.shape[1])
 
 
-def learning_rate(state: SGDState, config: SGDConfig, horizon: float) -> float:
-    """The schedule's rate at the state's position, warm-up included.
+@dataclass(frozen=True)
+class KernelData:
+    """A problem's arrays in the layout of :func:`._sgd_kernels.sgd_epoch_kernel`.
 
-    Positions are in epochs (``e``): ``constant`` η, ``invscaling``
-    ``η/(1 + e)^power_t``, ``step`` ``η·step_gamma^⌊e/step_epochs⌋``, ``cosine``
-    ``η·(1 + cos(π·min(e, horizon)/horizon))/2``; a warm-up multiplies by
-    ``min(1, e/warmup)`` (from the first step on, never zero).
+    Built once per problem by :func:`kernel_data` (the solver reuses it every
+    epoch); ``touch_prob`` is set when the steps are lazy (CSR data, plain SGD,
+    smooth penalty), see :mod:`._sgd_kernels`.
     """
-    rate, epochs = state.learning_rate, state.epochs
-    if config.schedule == "invscaling":
-        rate = rate / (1.0 + epochs) ** config.power_t
-    elif config.schedule == "step":
-        rate = rate * config.step_gamma ** math.floor(epochs / config.step_epochs)
-    elif config.schedule == "cosine":
-        rate = rate * 0.5 * (1.0 + math.cos(math.pi * min(epochs, horizon) / horizon))
-    if config.warmup > 0:
-        rate *= min(1.0, max(epochs, 1.0 / state.epoch_samples) / config.warmup)
-    return rate
+
+    X: np.ndarray
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    mean: np.ndarray
+    inv_scale: np.ndarray
+    y: np.ndarray
+    offset: np.ndarray
+    loss: int
+    gamma: float
+    l1: np.ndarray
+    l2: np.ndarray
+    touch_prob: np.ndarray
+    centered: bool
 
 
-def _batch_problem(problem: Problem, rows: np.ndarray, scale: float) -> Problem:
-    """``problem`` restricted to ``rows``, weights scaled by ``scale`` (a shallow copy)."""
-    batch = copy.copy(problem)
-    batch.design = problem.design.take(rows)
-    batch.y = problem.y[rows]
-    batch.sample_weight = problem.sample_weight[rows] * scale
-    if problem.offset is not None:
-        batch.offset = problem.offset[rows]
-    return batch
+def kernel_data(problem: Problem, config: SGDConfig) -> KernelData:
+    """The arrays of ``problem`` for the compiled epochs (no copy of a dense ``X``).
 
-
-def _step(state: SGDState, config: SGDConfig, grad: np.ndarray, rate: float):
-    """Move ``state.coef`` along the optimiser's direction; return the step size(s)."""
-    if config.optimizer == "adam":
-        if state.moment is None:
-            state.moment, state.second_moment = np.zeros_like(grad), np.zeros_like(grad)
-        t = state.n_steps
-        state.moment *= config.beta1
-        state.moment += (1.0 - config.beta1) * grad
-        state.second_moment *= config.beta2
-        state.second_moment += (1.0 - config.beta2) * grad * grad
-        corrected = np.sqrt(state.second_moment / (1.0 - config.beta2**t))
-        step = rate / (1.0 - config.beta1**t) / (corrected + config.epsilon)
-        direction = state.moment
+    Examples
+    --------
+    >>> from logistica.objective import BinomialLoss, L2
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
+    >>> prepared = kernel_data(Problem(X, y, BinomialLoss(), L2(0.5)), SGDConfig())
+    >>> prepared.l2, prepared.touch_prob.size
+    (array([0.5]), 0)
+    """
+    loss, gamma = _loss_code(problem.loss)
+    design, d, k = problem.design, problem.n_features, problem.n_outputs
+    mean, inv_scale = np.zeros(d), np.ones(d)
+    if isinstance(design, StandardizedDesign):
+        design, mean, inv_scale = design.base, design.mean, 1.0 / design.scale
+    if isinstance(design, StandardizedDesign):
+        raise TypeError("SGD needs a design standardized once, not a standardized one again")
+    empty_index = np.empty(0, dtype=np.int64)
+    if design.is_sparse:
+        X = np.empty((0, 0))
+        csr = design.X.tocsr()
+        data, indices, indptr = csr.data, csr.indices, csr.indptr
     else:
-        step, direction = rate, grad
-        if config.momentum:
-            if state.moment is None:
-                state.moment = np.zeros_like(grad)
-            state.moment *= config.momentum
-            state.moment += grad
-            direction = grad + config.momentum * state.moment if config.nesterov else state.moment
-    state.coef -= step * direction
-    return step
+        X, data, indices, indptr = design.X, np.empty(0), empty_index, empty_index
+    zero = np.zeros((d, k) if problem.is_multinomial else d)
+    strengths = [
+        np.broadcast_to(part(zero), zero.shape).astype(np.float64).ravel()
+        for part in (problem.penalty.l1_strength, problem.penalty.l2_strength)
+    ]
+    centered = bool(np.any(mean != 0))
+    lazy = (
+        design.is_sparse
+        and not centered
+        and config.optimizer == "sgd"
+        and not config.momentum
+        and problem.penalty.is_smooth
+    )
+    offset = np.empty((0, k))
+    if problem.offset is not None:
+        offset = np.ascontiguousarray(problem.offset, dtype=np.float64).reshape(-1, k)
+    return KernelData(
+        X,
+        data,
+        indices,
+        indptr,
+        np.asarray(mean, dtype=np.float64),
+        np.asarray(inv_scale, dtype=np.float64),
+        np.asarray(problem.y, dtype=np.float64),
+        offset,
+        loss,
+        gamma,
+        *strengths,
+        _touch_probability(indices, d, problem.n_samples, config.batch_size)
+        if lazy
+        else np.empty(0),
+        centered,
+    )
+
+
+def _loss_code(loss: Loss) -> tuple[int, float]:
+    """The kernel's code of a loss (and the focal ``gamma``)."""
+    if isinstance(loss, MultinomialLoss):
+        return MULTINOMIAL, 0.0
+    if isinstance(loss, FocalLoss):
+        return (FOCAL, loss.gamma) if loss.gamma else (BINOMIAL, 0.0)
+    if isinstance(loss, BinomialLoss):
+        return BINOMIAL, 0.0
+    raise TypeError(f"solver 'sgd' knows the binomial, multinomial and focal losses, not {loss!r}")
+
+
+def _touch_probability(indices: np.ndarray, d: int, n: int, batch_size: int) -> np.ndarray:
+    """Probability that a batch of ``b`` rows drawn without replacement holds column ``j``.
+
+    ``1 - C(n - cⱼ, b)/C(n, b)`` for a column with ``cⱼ`` stored entries; 1 for
+    empty columns (never in a batch, never divided by).
+    """
+    count = np.bincount(indices, minlength=d).astype(np.float64)
+    b = min(batch_size, n)
+    rest = n - count
+    with np.errstate(invalid="ignore"):
+        log_miss = gammaln(rest + 1) - gammaln(rest - b + 1) - gammaln(n + 1) + gammaln(n - b + 1)
+    prob = np.where(rest >= b, -np.expm1(log_miss), 1.0)
+    prob[count == 0] = 1.0
+    return prob
 
 
 def sgd_epoch(
@@ -349,6 +431,7 @@ def sgd_epoch(
     config: SGDConfig,
     rows: np.ndarray | None = None,
     horizon: float = 1.0,
+    prepared: KernelData | None = None,
 ) -> SGDState:
     """One pass over ``rows`` of ``problem`` (all rows by default) in mini-batches.
 
@@ -357,6 +440,7 @@ def sgd_epoch(
     be an unbiased estimate of the gradient of the problem's objective
     restricted to ``rows``. With an L1 part, every step ends with the penalty's
     proximal operator. Averaging starts once ``state.epochs >= config.average``.
+    The batches run in one compiled call (:func:`._sgd_kernels.sgd_epoch_kernel`).
 
     Parameters
     ----------
@@ -370,10 +454,23 @@ def sgd_epoch(
         The rows to pass over (e.g. without a validation split).
     horizon : float, default=1.0
         Length in epochs of the ``cosine`` schedule.
+    prepared : KernelData, optional
+        ``kernel_data(problem, config)``, when the caller keeps it across passes.
 
     Returns
     -------
     SGDState
+
+    Examples
+    --------
+    >>> from logistica.objective import BinomialLoss, L2
+    >>> rng = np.random.default_rng(0); X = rng.standard_normal((100, 2))
+    >>> y = (X[:, 0] > 0).astype(float)
+    >>> problem = Problem(X, y, BinomialLoss(), L2(0.01))
+    >>> config = SGDConfig(batch_size=10)
+    >>> state = sgd_epoch(problem, SGDState.start(problem, problem.zero_coef(), config), config)
+    >>> state.n_steps, state.samples_seen, bool(state.coef[0] > 0)
+    (10, 100, True)
     """
     rows = np.arange(problem.n_samples) if rows is None else rows
     if config.shuffle:
@@ -381,30 +478,67 @@ def sgd_epoch(
     total = float(problem.sample_weight[rows].sum())
     if total <= 0:
         return state
-    n, batch_size = rows.size, min(config.batch_size, rows.size)
-    smooth = problem.penalty.is_smooth
-    features = slice(0, problem.n_features * problem.n_outputs)  # flat layout: features first
-    record = config.history == "batch"
-    for start in range(0, n, batch_size):
-        batch_rows = rows[start : start + batch_size]
-        batch = _batch_problem(problem, batch_rows, n / (batch_rows.size * total))
-        value, grad, _ = batch.value_grad(state.coef)
-        if record:
-            state.batch_values.append(value)
-        state.n_steps += 1
-        step = _step(state, config, grad, learning_rate(state, config, horizon))
-        if not smooth:
-            W, _ = problem.split(state.coef)
-            prox_step = step if np.ndim(step) == 0 else step[features].reshape(W.shape)
-            W[...] = problem.penalty.prox(W, prox_step)
-        state.samples_seen += batch_rows.size
-        if config.average is not False and state.epochs >= config.average:
-            if state.n_averaged == 0:
-                state.average = state.coef.copy()
-            else:
-                # weights growing linearly with the step (Shamir & Zhang, 2013): the
-                # average forgets its far-off start; at 20 epochs the gap was 1.5-4x
-                # smaller than with uniform weights on binary and 5-class problems
-                state.average += 2.0 / (state.n_averaged + 2) * (state.coef - state.average)
-            state.n_averaged += 1
+    prepared = kernel_data(problem, config) if prepared is None else prepared
+    if config.optimizer == "adam" and state.second_moment is None:
+        state.moment, state.second_moment = np.zeros_like(state.coef), np.zeros_like(state.coef)
+    elif config.momentum and state.moment is None:
+        state.moment = np.zeros_like(state.coef)
+    if state.average is None:
+        state.average = np.zeros_like(state.coef)
+    empty = np.empty(0)
+    batch_size = min(config.batch_size, rows.size)
+    values = np.empty(-(-rows.size // batch_size) if config.history == "batch" else 0)
+    counters = np.array([state.samples_seen, state.n_steps, state.n_averaged], dtype=np.int64)
+    sgd_epoch_kernel(
+        prepared.X,
+        prepared.data,
+        prepared.indices,
+        prepared.indptr,
+        prepared.mean,
+        prepared.inv_scale,
+        prepared.y,
+        problem.sample_weight,
+        prepared.offset,
+        np.asarray(rows, dtype=np.int64),
+        prepared.loss,
+        state.coef,
+        prepared.l1,
+        prepared.l2,
+        prepared.touch_prob,
+        empty if state.moment is None else state.moment,
+        empty if state.second_moment is None else state.second_moment,
+        state.average,
+        _params(config, state, horizon, total, prepared),
+        counters,
+        values,
+    )
+    state.samples_seen, state.n_steps, state.n_averaged = (int(c) for c in counters)
+    state.batch_values.extend(values.tolist())
     return state
+
+
+def _params(
+    config: SGDConfig, state: SGDState, horizon: float, total: float, prepared: KernelData
+) -> np.ndarray:
+    """The ``params`` vector of the kernel."""
+    params = np.zeros(N_PARAMS)
+    params[P_RATE] = state.learning_rate
+    params[P_EPOCH_SAMPLES] = state.epoch_samples
+    params[P_SCHEDULE] = SCHEDULES.index(config.schedule)
+    params[P_POWER_T] = config.power_t
+    params[P_STEP_EPOCHS] = config.step_epochs
+    params[P_STEP_GAMMA] = config.step_gamma
+    params[P_HORIZON] = horizon
+    params[P_WARMUP] = config.warmup
+    params[P_MOMENTUM] = config.momentum
+    params[P_NESTEROV] = config.nesterov
+    params[P_ADAM] = config.optimizer == "adam"
+    params[P_BETA1] = config.beta1
+    params[P_BETA2] = config.beta2
+    params[P_EPSILON] = config.epsilon
+    params[P_AVERAGE_START] = np.inf if config.average is False else config.average
+    params[P_BATCH_SIZE] = config.batch_size
+    params[P_TOTAL_WEIGHT] = total
+    params[P_GAMMA] = prepared.gamma
+    params[P_CENTERED] = prepared.centered
+    return params

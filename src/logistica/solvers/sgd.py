@@ -17,7 +17,7 @@ import numpy as np
 
 from ..objective.problem import Problem
 from ._registry import register
-from ._sgd import SGDConfig, SGDState, sgd_epoch
+from ._sgd import SGDConfig, SGDState, kernel_data, sgd_epoch
 from .base import Progress, Solution, Solver
 
 __all__ = ["SGD", "polish"]
@@ -107,12 +107,13 @@ class SGD(Solver):
         state = SGDState.start(problem, coef, config)
         train, validation = self._split(problem, state)
         horizon = float(config.horizon or max_iter)
+        prepared = kernel_data(problem, config)
         value, grad, _ = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
         best, stale, message, epoch = np.inf, 0, "", 0
         for epoch in range(1, max_iter + 1):
-            sgd_epoch(problem, state, config, train, horizon)
+            sgd_epoch(problem, state, config, train, horizon, prepared)
             coef = state.iterate
             with np.errstate(over="ignore", invalid="ignore"):
                 value, grad, _ = problem.value_grad(coef)
