@@ -10,13 +10,14 @@ and model version. Headers (so API keys) and bodies are never logged.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 import uuid
 from datetime import datetime, timezone
+
+import orjson
 
 __all__ = ["AccessLogMiddleware", "access_logger", "log_event"]
 
@@ -39,7 +40,7 @@ def log_event(event: str, **fields) -> None:
     """Write one JSON line (reloads, refusals) to the access log."""
     record = {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
               "event": event, **fields}  # fmt: skip
-    access_logger().info(json.dumps(record, default=str))
+    access_logger().info(orjson.dumps(record, default=str).decode())
 
 
 class AccessLogMiddleware:

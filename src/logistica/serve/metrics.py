@@ -13,6 +13,7 @@ counts (scrape each worker, or run one worker per container).
 
 from __future__ import annotations
 
+import collections
 import threading
 
 import numpy as np
@@ -98,8 +99,7 @@ class ServiceMetrics:
     def observe_batch(self, classes, proba, decision, unseen: dict, out_of_range: dict) -> None:
         """Rows, decisions, probabilities and drift counters of one scored batch."""
         self.rows.inc(proba.shape[0])
-        values, counts = np.unique(np.asarray(decision), return_counts=True)
-        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+        for value, count in collections.Counter(np.asarray(decision).tolist()).items():
             self.classes.labels(str(value)).inc(count)
         shown = range(1, 2) if proba.shape[1] == 2 else range(proba.shape[1])
         for j in shown:
