@@ -13,7 +13,10 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from logistica import LogisticRegression, stream_fit
 from logistica.exceptions import ConvergenceWarning
 from logistica.objective import BinomialLoss, MultinomialLoss, Problem, make_penalty
+from logistica.objective.focal import FocalLoss
 from logistica.solvers import solve
+from logistica.solvers._sgd import SGDConfig, SGDState, kernel_data, sgd_epoch
+from logistica.solvers._sgd_kernels import focal_value_residual
 
 
 def _problem(n_classes: int, sparse: bool, C: float = 1.0, l1_ratio: float = 0.0, seed=0):
@@ -222,3 +225,67 @@ def test_partial_fit_is_absent_where_it_cannot_work(params, reason):
     with pytest.raises(AttributeError) as caught:
         model.partial_fit(np.eye(2), [0, 1], classes=[0, 1])
     assert reason in str(caught.value.__cause__)  # the reason is chained to the error
+
+
+def _epochs(problem, n_epochs=3, **options):
+    config = SGDConfig(random_state=0, **options)
+    state = SGDState.start(problem, problem.zero_coef(), config)
+    for _ in range(n_epochs):
+        sgd_epoch(problem, state, config)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("n_classes", "options"),
+    [
+        (2, {"batch_size": 7}),  # lazy steps on CSR data: the average caught up exactly
+        (2, {"batch_size": 5, "average": 1.5, "history": "batch"}),
+        (4, {"batch_size": 9, "momentum": 0.5}),  # dense steps on CSR data
+        (4, {"batch_size": 9, "optimizer": "adam", "learning_rate": 0.05}),
+    ],
+)
+def test_compiled_epochs_on_csr_rows_equal_dense_rows(n_classes, options):
+    rng = np.random.default_rng(4)
+    X = sp.random(300, 40, density=0.1, random_state=4, format="csr")
+    y = rng.integers(0, n_classes, 300)
+    loss = BinomialLoss() if n_classes == 2 else MultinomialLoss(n_classes)
+    y = y.astype(float) if n_classes == 2 else y
+    offset = rng.standard_normal(300 if n_classes == 2 else (300, n_classes)) / 4
+    weight = rng.random(300)
+    penalty = make_penalty(np.inf if n_classes == 2 else 0.1, 0.0 if n_classes == 2 else 0.5, 300)
+    sparse_run = _epochs(Problem(X, y, loss, penalty, weight, offset), **options)
+    dense_run = _epochs(Problem(X.toarray(), y, loss, penalty, weight, offset), **options)
+    assert kernel_data(Problem(X, y, loss, penalty), SGDConfig(**options)).touch_prob.size == (
+        40 if not penalty.alpha and "momentum" not in options and "optimizer" not in options else 0
+    )
+    np.testing.assert_allclose(sparse_run.iterate, dense_run.iterate, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(sparse_run.batch_values, dense_run.batch_values, rtol=1e-9)
+    assert sparse_run.n_averaged == dense_run.n_averaged > 0
+
+
+def test_lazy_l2_is_unbiased_and_reaches_the_optimum():
+    problem = _problem(2, True, C=0.01)  # a strong L2 part, applied column by column
+    assert kernel_data(problem, SGDConfig()).touch_prob.size == problem.n_features
+    optimum = solve(problem, "newton", tol=1e-10).history[-1]
+    result = _quiet_solve(problem, "sgd", tol=1e-12, max_iter=20)
+    assert (result.history[-1] - optimum) / abs(optimum) <= 1e-3
+
+
+def test_focal_kernel_matches_the_focal_loss():
+    rng = np.random.default_rng(0)
+    raw, y, weight = rng.standard_normal(50) * 5, (rng.random(50) < 0.5) * 1.0, rng.random(50)
+    residual = np.empty(50)
+    value = focal_value_residual(raw, y, weight, residual, 1.5)
+    expected_value, expected_residual = FocalLoss(1.5).value_and_residual(raw, y, weight)
+    np.testing.assert_allclose(value, expected_value, rtol=1e-12)
+    np.testing.assert_allclose(residual, expected_residual, rtol=1e-10, atol=1e-15)
+    X, y = _data(2)
+    model = LogisticRegression(solver="sgd", loss="focal", focal_gamma=1.5)
+    assert model.partial_fit(X, y, classes=[0, 1]).score(X, y) > 0.6
+
+
+def test_float32_rows_are_read_in_place():
+    problem = _problem(5, False)
+    X32 = problem.design.X.astype(np.float32)
+    prepared = kernel_data(Problem(X32, problem.y, problem.loss, problem.penalty), SGDConfig())
+    assert prepared.X is X32

@@ -39,9 +39,10 @@ class SGD(Solver):
         rows (on the standardized problem that :meth:`Solver.solve` hands over);
         ``1e-3`` for Adam.
     schedule : {"constant", "invscaling", "step", "cosine"}, default="invscaling"
-        How the rate decays with the epochs ``e``: constant,
-        ``1/(1 + e)^power_t``, ``step_gamma^⌊e/step_epochs⌋`` or a cosine over
-        ``horizon`` epochs (``max_iter`` by default). The default decays: with a
+        How the rate decays with the epochs ``e`` of schedule time (see
+        ``epoch_samples``): constant, ``1/(1 + e)^power_t``,
+        ``step_gamma^⌊e/step_epochs⌋`` or a cosine over ``horizon`` epochs
+        (``max_iter`` passes over the data by default). The default decays: with a
         constant rate the average stalls at a bias (relative gap ~5e-4 on a
         200×3 problem after 100 epochs, optimality 3e-2), with ``invscaling`` it
         kept converging (gap 3e-6, optimality 3e-3 at ``batch_size=16``).
@@ -53,9 +54,9 @@ class SGD(Solver):
         Heavy-ball momentum of ``"sgd"``; ``nesterov=True`` for Nesterov's.
     beta1, beta2, epsilon : float
         Adam's moment decays and denominator guard (0.9, 0.999, 1e-8).
-    average : float or False, default=1.0
-        Average the iterates (Polyak–Ruppert) from this epoch on; ``False`` returns
-        the last iterate.
+    average : float or False, default=0.0
+        Average the iterates (Polyak–Ruppert, weights growing linearly with the
+        step) from this epoch on; ``False`` returns the last iterate.
     shuffle : bool, default=True
         Shuffle the rows every epoch.
     random_state : int, Generator or None, default=0
@@ -67,9 +68,11 @@ class SGD(Solver):
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
     epoch_samples : int, optional
-        Rows per epoch of schedule time (schedules, warm-up, ``average``): the
-        problem's rows by default. Give the size of the data set to
-        ``partial_fit``, which otherwise counts in first batches.
+        Rows per epoch of schedule time (schedules, warm-up, ``average``): by
+        default the rows in which an average column has 1,000 non-zeros, or all
+        the rows when fewer (:func:`._sgd.schedule_unit`; dense 1M×100: 1,000,
+        so the rate decays within the first pass). ``partial_fit`` counts in
+        its first batch otherwise.
     history : {"epoch", "batch"}, default="epoch"
         ``"epoch"``: the objective after every epoch (exact, the start first).
         ``"batch"``: every mini-batch's objective estimate instead (noisy).
@@ -106,7 +109,8 @@ class SGD(Solver):
         config = SGDConfig.from_options(self.options)
         state = SGDState.start(problem, coef, config)
         train, validation = self._split(problem, state)
-        horizon = float(config.horizon or max_iter)
+        passes = problem.n_samples if train is None else train.size
+        horizon = float(config.horizon or max_iter * passes / state.epoch_samples)
         prepared = kernel_data(problem, config)
         value, grad, _ = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
