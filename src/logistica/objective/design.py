@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
-from ._kernels import shifted_moments_by_columns, shifted_moments_by_rows
+from ._fused import shifted_moments
 
 __all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
 
@@ -179,13 +179,7 @@ class Design:
             var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
         else:
             shift = np.asarray(self.X[:64], dtype=np.float64).mean(axis=0)
-            m1, m2 = np.zeros(self.n_features), np.zeros(self.n_features)
-            if self.X.flags.c_contiguous:
-                shifted_moments_by_rows(self.X, sample_weight, shift, m1, m2)
-            else:
-                shifted_moments_by_columns(
-                    np.asfortranarray(self.X).T, sample_weight, shift, m1, m2
-                )
+            m1, m2 = shifted_moments(self.X, sample_weight, shift)
             mean, var = shift + m1, m2 - m1 * m1
         var = np.maximum(var, 0.0)
         self._moments = (sample_weight.copy(), mean, var)

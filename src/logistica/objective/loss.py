@@ -10,7 +10,7 @@ with ``Xᵀ``.
 Every formula is written in a form that cannot overflow: the binomial loss as
 ``max(z, 0) + log1p(exp(-|z|)) - y·z`` and the multinomial one through a
 max-shifted log-sum-exp, so |z| up to 1e300 gives finite values. Values and
-residuals come from fused compiled kernels (:mod:`._kernels`), one pass each.
+residuals come from :mod:`._fused` (compiled one-pass kernels on large arrays).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import ClassVar
 import numpy as np
 from scipy.special import expit
 
-from ._kernels import binomial_value_residual, multinomial_value_residual
+from ._fused import binomial_value_residual, multinomial_value_residual
 
 __all__ = ["BinomialLoss", "HessianState", "Loss", "MultinomialLoss"]
 
@@ -158,14 +158,7 @@ class BinomialLoss(Loss):
         return self.value_and_residual(raw, y, sample_weight)[0]
 
     def value_and_residual(self, raw, y, sample_weight):
-        residual = np.empty_like(raw, dtype=np.float64)
-        value = binomial_value_residual(
-            np.ascontiguousarray(raw, dtype=np.float64),
-            np.ascontiguousarray(y, dtype=np.float64),
-            sample_weight,
-            residual,
-        )
-        return float(value), residual
+        return binomial_value_residual(raw, y, sample_weight)
 
     def hessian_state(self, raw, sample_weight):
         p = expit(raw)
@@ -218,14 +211,7 @@ class MultinomialLoss(Loss):
         return self.value_and_residual(raw, y, sample_weight)[0]
 
     def value_and_residual(self, raw, y, sample_weight):
-        residual = np.empty(raw.shape)
-        value = multinomial_value_residual(
-            np.ascontiguousarray(raw, dtype=np.float64),
-            np.ascontiguousarray(y, dtype=np.intp),
-            sample_weight,
-            residual,
-        )
-        return float(value), residual
+        return multinomial_value_residual(raw, y, sample_weight)
 
     def hessian_state(self, raw, sample_weight):
         _, proba = _log_softmax(raw)

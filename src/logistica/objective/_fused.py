@@ -1,0 +1,141 @@
+"""Loss value with residual, and column moments: NumPy for small inputs, compiled otherwise.
+
+The compiled kernels (:mod:`._kernels`) do each job in one pass and win on large
+arrays. On small ones they lose: importing numba and loading its first kernel
+cost ~0.5 s once per process, two orders of magnitude more than the NumPy
+expressions below on a few thousand rows. So a small fit never touches numba
+(``import logistica`` does not import it either), and a large one pays the
+fixed cost once, where it is a small fraction of the fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "COMPILED_MIN",
+    "binomial_value_residual",
+    "multinomial_value_residual",
+    "shifted_moments",
+]
+
+#: Arrays with fewer entries than this are handled by NumPy.
+COMPILED_MIN = 50_000
+
+
+def binomial_value_residual(
+    raw: np.ndarray, y: np.ndarray, sample_weight: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """``Σ sᵢ(log(1+e^zᵢ) - yᵢzᵢ)`` and the residual ``s·(σ(z) - y)``.
+
+    Parameters
+    ----------
+    raw, y, sample_weight : ndarray of shape (n,)
+        Linear predictor, 0/1 targets (or probabilities) and weights.
+
+    Returns
+    -------
+    value : float
+    residual : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> value, residual = binomial_value_residual(np.zeros(2), np.array([0.0, 1.0]), np.ones(2))
+    >>> round(value, 6), residual
+    (1.386294, array([ 0.5, -0.5]))
+    """
+    raw = np.ascontiguousarray(raw, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    if raw.size >= COMPILED_MIN:
+        from ._kernels import binomial_value_residual as kernel
+
+        residual = np.empty_like(raw)
+        return float(kernel(raw, y, sample_weight, residual)), residual
+    e = np.exp(-np.abs(raw))
+    log1pexp = np.maximum(raw, 0.0) + np.log1p(e)
+    proba = np.where(raw >= 0, 1.0, e) / (1.0 + e)
+    return float(sample_weight @ (log1pexp - y * raw)), sample_weight * (proba - y)
+
+
+def multinomial_value_residual(
+    raw: np.ndarray, y: np.ndarray, sample_weight: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """``Σ sᵢ(logsumexp(zᵢ) - z_{i,yᵢ})`` and the residual ``s·(softmax(z) - onehot(y))``.
+
+    Parameters
+    ----------
+    raw : ndarray of shape (n, K)
+        Linear predictor.
+    y : ndarray of shape (n,)
+        Class codes ``0 … K-1``.
+    sample_weight : ndarray of shape (n,)
+        Observation weights.
+
+    Returns
+    -------
+    value : float
+    residual : ndarray of shape (n, K)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> value, residual = multinomial_value_residual(np.zeros((1, 2)), np.array([1]), np.ones(1))
+    >>> round(value, 6), residual
+    (0.693147, array([[ 0.5, -0.5]]))
+    """
+    raw = np.ascontiguousarray(raw, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.intp)
+    if raw.size >= COMPILED_MIN:
+        from ._kernels import multinomial_value_residual as kernel
+
+        residual = np.empty_like(raw)
+        return float(kernel(raw, y, sample_weight, residual)), residual
+    rows = np.arange(raw.shape[0])
+    row_max = raw.max(axis=1)
+    residual = np.exp(raw - row_max[:, None])
+    norm = residual.sum(axis=1)
+    value = float(sample_weight @ (np.log(norm) + row_max - raw[rows, y]))
+    residual *= (sample_weight / norm)[:, None]
+    residual[rows, y] -= sample_weight
+    return value, residual
+
+
+def shifted_moments(
+    X: np.ndarray, sample_weight: np.ndarray, shift: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``Σ sᵢ(xᵢ - c)`` and ``Σ sᵢ(xᵢ - c)²`` per column of a dense ``X``.
+
+    With a shift ``c`` near the means, ``m2 - m1²`` is the variance without the
+    cancellation of ``E[x²] - E[x]²``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Dense data, any memory order.
+    sample_weight : ndarray of shape (n,)
+        Observation weights.
+    shift : ndarray of shape (d,)
+        Values subtracted from each column first (near its mean).
+
+    Returns
+    -------
+    m1, m2 : ndarray of shape (d,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shifted_moments(np.array([[1.0], [3.0]]), np.full(2, 0.5), np.array([1.0]))
+    (array([1.]), array([2.]))
+    """
+    if X.size < COMPILED_MIN:
+        centred = np.asarray(X, dtype=np.float64) - shift
+        return sample_weight @ centred, sample_weight @ (centred * centred)
+    from ._kernels import shifted_moments_by_columns, shifted_moments_by_rows
+
+    m1, m2 = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    if X.flags.c_contiguous:
+        shifted_moments_by_rows(X, sample_weight, shift, m1, m2)
+    else:
+        shifted_moments_by_columns(np.asfortranarray(X).T, sample_weight, shift, m1, m2)
+    return m1, m2

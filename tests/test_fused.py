@@ -1,0 +1,73 @@
+"""Small inputs take NumPy, large ones the compiled kernels: both give the same numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import expit, log_softmax, softmax
+
+from logistica.objective import _fused, _kernels
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    n = 300
+    raw = rng.standard_normal(n) * 5
+    raw[:4] = [800.0, -800.0, 1e300, -1e300]  # no overflow, no nan
+    return raw, (rng.random(n) < 0.5).astype(float), rng.random(n)
+
+
+def test_binomial_numpy_equals_kernel_and_scipy(data):
+    raw, y, w = data
+    value, residual = _fused.binomial_value_residual(raw, y, w)
+    kernel_residual = np.empty_like(raw)
+    kernel_value = _kernels.binomial_value_residual(raw, y, w, kernel_residual)
+    np.testing.assert_allclose(value, kernel_value, rtol=1e-13)
+    np.testing.assert_allclose(residual, kernel_residual, rtol=1e-13, atol=1e-300)
+    assert np.isfinite(value)
+    tail = slice(4, None)  # away from ±1e300, SciPy's formula is exact too
+    tail_value, _ = _fused.binomial_value_residual(raw[tail], y[tail], w[tail])
+    loss = np.logaddexp(0.0, raw[tail]) - y[tail] * raw[tail]
+    np.testing.assert_allclose(tail_value, w[tail] @ loss, rtol=1e-12)
+    np.testing.assert_allclose(residual, w * (expit(raw) - y), rtol=1e-13, atol=1e-300)
+
+
+def test_multinomial_numpy_equals_kernel_and_scipy(data):
+    rng = np.random.default_rng(1)
+    raw = rng.standard_normal((200, 4)) * 5
+    raw[0] = [700.0, -700.0, 0.0, 1.0]
+    y = rng.integers(0, 4, 200)
+    w = rng.random(200)
+    value, residual = _fused.multinomial_value_residual(raw, y, w)
+    kernel_residual = np.empty_like(raw)
+    kernel_value = _kernels.multinomial_value_residual(raw, y.astype(np.intp), w, kernel_residual)
+    np.testing.assert_allclose(value, kernel_value, rtol=1e-13)
+    np.testing.assert_allclose(residual, kernel_residual, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(value, -w @ log_softmax(raw, axis=1)[np.arange(200), y], rtol=1e-12)
+    onehot = np.eye(4)[y]
+    np.testing.assert_allclose(residual, w[:, None] * (softmax(raw, axis=1) - onehot), atol=1e-15)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_moments_numpy_equals_kernels_for_both_sizes(order):
+    rng = np.random.default_rng(2)
+    for n in (50, 2 * _fused.COMPILED_MIN):  # NumPy, then the compiled path
+        X = np.asarray(
+            rng.standard_normal((n, 3)) * [1.0, 1e3, 1e-3] + [0.0, 1e6, -5.0], order=order
+        )
+        w = rng.random(n)
+        w /= w.sum()
+        shift = X[:10].mean(axis=0)
+        m1, m2 = _fused.shifted_moments(X, w, shift)
+        np.testing.assert_allclose(m1, w @ (X - shift), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(m2, w @ (X - shift) ** 2, rtol=1e-9)
+
+
+def test_large_inputs_take_the_compiled_kernel():
+    rng = np.random.default_rng(3)
+    n = _fused.COMPILED_MIN
+    raw, y, w = rng.standard_normal(n), (rng.random(n) < 0.5).astype(float), np.ones(n)
+    value, residual = _fused.binomial_value_residual(raw, y, w)
+    np.testing.assert_allclose(value, w @ (np.logaddexp(0, raw) - y * raw), rtol=1e-12)
+    np.testing.assert_allclose(residual, expit(raw) - y, atol=1e-15)
