@@ -33,11 +33,13 @@ from ..objective.design import ColumnBlock, Design
 from ..objective.loss import MultinomialLoss
 from ..objective.penalty import min_norm_subgradient
 from ..objective.problem import Problem
-from ._cd_kernels import binomial_cd, column_grad_curvature, gram_cd, multinomial_cd
 from ._registry import register
 from .base import Progress, Solution, Solver
 
 __all__ = ["CoordinateDescent", "null_model"]
+
+# The compiled loops (._cd_kernels) are imported where they run: importing numba
+# costs ~0.3 s, which ``import logistica`` and L2 fits do not pay.
 
 #: Working sets are solved to this fraction of the violation left outside them.
 _INNER_FRACTION = 0.3
@@ -304,6 +306,8 @@ class _ProximalNewton:
         if block is not None:
             grad = block.rmatvec(residual)[:, None]
         else:
+            from ._cd_kernels import column_grad_curvature
+
             grad, diag, first = column_grad_curvature(
                 cols.indptr, cols.indices, cols.data, cols.dense,
                 np.ascontiguousarray(residual.T).reshape(self.n_classes, -1),
@@ -323,6 +327,8 @@ class _ProximalNewton:
 
     def _gram_step(self, gram, ws, local):
         """Covariance-mode coordinate descent (binomial): step and intercept step."""
+        from ._cd_kernels import gram_cd
+
         m = len(ws)
         fit = int(self.problem.fit_intercept)
         grad = np.r_[local["grad"][:, 0], local["grad_b"][:fit]]
@@ -349,6 +355,8 @@ class _ProximalNewton:
 
     def _naive_step(self, cols, ws, local):
         """Naive-mode coordinate descent: step (m, K), intercept step (K,) and ``X d``."""
+        from ._cd_kernels import binomial_cd, multinomial_cd
+
         problem = self.problem
         n, m, K = problem.n_samples, len(ws), self.n_classes
         fit = float(problem.fit_intercept)
