@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.special import expit, log_softmax, softmax
 
 from logistica.objective import _fused, _kernels
@@ -71,3 +72,29 @@ def test_large_inputs_take_the_compiled_kernel():
     value, residual = _fused.binomial_value_residual(raw, y, w)
     np.testing.assert_allclose(value, w @ (np.logaddexp(0, raw) - y * raw), rtol=1e-12)
     np.testing.assert_allclose(residual, expit(raw) - y, atol=1e-15)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("n_outputs", [None, 3])
+def test_sparse_squared_product_equals_the_dense_formula(fmt, n_outputs):
+    rng = np.random.default_rng(4)
+    for n in (40, 2 * _fused.COMPILED_MIN):  # NumPy, then the compiled path
+        X = sp.random(n, 30, density=0.1, format=fmt, random_state=rng)
+        H = rng.random(n) if n_outputs is None else rng.random((n, n_outputs))
+        expected = X.multiply(X).T @ H
+        np.testing.assert_allclose(_fused.sparse_sq_rmatvec(X, H), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_moments_equal_dense_weighted_moments(fmt):
+    rng = np.random.default_rng(5)
+    for n in (40, 2 * _fused.COMPILED_MIN):  # NumPy, then the compiled path
+        X = sp.random(n, 20, density=0.1, format=fmt, random_state=rng)
+        X.data += 1e4  # stored entries far from the mean: cancellation would show
+        w = rng.random(n)
+        w /= w.sum()
+        mean, var = _fused.sparse_moments(X, w)
+        dense = X.toarray()
+        expected_mean = w @ dense
+        np.testing.assert_allclose(mean, expected_mean, rtol=1e-12)
+        np.testing.assert_allclose(var, w @ (dense - expected_mean) ** 2, rtol=1e-9)

@@ -21,6 +21,8 @@ __all__ = [
     "multinomial_value_residual",
     "shifted_moments_by_columns",
     "shifted_moments_by_rows",
+    "sparse_centred_spread",
+    "sparse_sq_rmatvec",
 ]
 
 
@@ -99,3 +101,31 @@ def shifted_moments_by_columns(
             b += sample_weight[i] * t * t
         m1[j] += a
         m2[j] += b
+
+
+@numba.njit(cache=True)
+def sparse_sq_rmatvec(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, H: np.ndarray, by_rows: bool,
+    out: np.ndarray,
+) -> None:  # fmt: skip
+    """``out += (X∘X)ᵀ H`` for CSR (``by_rows``) or CSC triplets, ``H`` (n, K): no copy of X."""
+    for major in range(indptr.shape[0] - 1):
+        for p in range(indptr[major], indptr[major + 1]):
+            square = data[p] * data[p]
+            row, col = (major, indices[p]) if by_rows else (indices[p], major)
+            for k in range(H.shape[1]):
+                out[col, k] += square * H[row, k]
+
+
+@numba.njit(cache=True)
+def sparse_centred_spread(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, sample_weight: np.ndarray,
+    mean: np.ndarray, by_rows: bool, nonzero_weight: np.ndarray, spread: np.ndarray,
+) -> None:  # fmt: skip
+    """Per column, ``Σ sᵢ`` and ``Σ sᵢ(xᵢⱼ - μⱼ)²`` over its stored entries (CSR or CSC)."""
+    for major in range(indptr.shape[0] - 1):
+        for p in range(indptr[major], indptr[major + 1]):
+            row, col = (major, indices[p]) if by_rows else (indices[p], major)
+            t = data[p] - mean[col]
+            nonzero_weight[col] += sample_weight[row]
+            spread[col] += sample_weight[row] * t * t

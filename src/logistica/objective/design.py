@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
-from ._fused import shifted_moments
+from ._fused import shifted_moments, sparse_moments, sparse_sq_rmatvec
 
 __all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
 
@@ -109,16 +109,12 @@ class Design:
         array([10., 20.])
         """
         if self.is_sparse:
-            return np.asarray(self._squared.T @ H)
+            return sparse_sq_rmatvec(self.X, H)
         out = np.zeros((self.n_features, *H.shape[1:]))
         for start, block in self._float64_blocks():
             np.square(block, out=block)
             out += block.T @ H[start : start + block.shape[0]]
         return out
-
-    @cached_property
-    def _squared(self):
-        return self.X.multiply(self.X).tocsr()
 
     @cached_property
     def _csc(self):
@@ -144,7 +140,7 @@ class Design:
         return ColumnBlock(indptr, np.empty(0, dtype=np.int32), data.ravel(), True)
 
     def weighted_moments(self, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Weighted column means and variances (two passes over ``X``, sparse kept sparse).
+        """Weighted column means and variances (sparse kept sparse, no temporaries of its size).
 
         The last result is kept: designs shared by many problems (a path, a
         cross-validation fold) compute their moments once.
@@ -168,15 +164,7 @@ class Design:
         if cached is not None and np.array_equal(cached[0], sample_weight):
             return cached[1], cached[2]
         if self.is_sparse:
-            mean = self.rmatvec(sample_weight)
-            csr = self.X.tocsr()
-            rows = np.repeat(np.arange(self.n_samples), np.diff(csr.indptr))
-            weight = sample_weight[rows]
-            nonzero_weight = np.bincount(csr.indices, weight, minlength=self.n_features)
-            spread = np.bincount(
-                csr.indices, weight * (csr.data - mean[csr.indices]) ** 2, self.n_features
-            )
-            var = spread + mean**2 * (sample_weight.sum() - nonzero_weight)
+            mean, var = sparse_moments(self.X, sample_weight)
         else:
             shift = np.asarray(self.X[:64], dtype=np.float64).mean(axis=0)
             m1, m2 = shifted_moments(self.X, sample_weight, shift)
