@@ -22,7 +22,9 @@ Two loads, from a light asyncio HTTP/1.1 client over keep-alive connections
 Reported per server, workers, form and load: achieved requests/s and rows/s,
 p50/p99/max latency, errors (non-200 or failed requests) and the server's CPU
 time per request (its processes' user + system time over the run, from
-``/proc``: the measure least disturbed by other load on the machine). Then our
+``/proc``: the measure least disturbed by other load on the machine), the
+share of one core that this is at the achieved rate, and the machine's load
+average (other processes compete for the same 2 cores). Then our
 cost relative to the bare endpoint measured in the same run: batch throughput,
 CPU per request and single-row latency, as ratios. Targets on 2 cores:
 single-row p99 < 10 ms at 500 requests/s with 0 errors; batches >= 200k rows/s;
@@ -272,7 +274,8 @@ async def measure(port: int, pid: int, body: bytes, rows: int, args, open_loop: 
         "requests/s": len(ms) / elapsed, "rows/s": len(ms) * rows / elapsed,
         "p50 ms": np.percentile(ms, 50), "p99 ms": np.percentile(ms, 99), "max ms": ms.max(),
         "errors": load.errors.total(), "error kinds": dict(load.errors),
-        "server CPU ms/req": cpu / done * 1e3, "client CPU ms/req": client / done * 1e3,
+        "server CPU ms/req": cpu / done * 1e3, "server CPU %": 100 * cpu / elapsed,
+        "client CPU ms/req": client / done * 1e3, "load avg": os.getloadavg()[0],
     }  # fmt: skip
 
 
