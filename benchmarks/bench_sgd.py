@@ -6,23 +6,28 @@ at ``C = 1``. Every gap is measured on that objective (logistica's
 ``Problem``), relative to newton's optimum at ``tol=1e-10``. Contenders:
 
 - logistica ``solver="sgd"`` with default options: a fresh ``fit`` with
-  ``max_iter = 1, 2, 3, 4, 6, 8, ...`` epochs; the time of the first fit whose
-  result reaches a gap (setup, standardization and the per-epoch objective
-  included; the epoch grid can only overstate it);
+  ``max_iter = 1, 2, 3, 4, 6, 8, ...`` epochs (until gap 1e-4 or a fit longer
+  than ``--sgd-budget`` seconds); the time of the first fit whose result
+  reaches a gap (setup, standardization and the per-epoch objective included;
+  the epoch grid can only overstate it);
 - scikit-learn ``SGDClassifier(loss="log_loss", alpha=1/(C·n))``, with and
   without ``average=True``: ``partial_fit`` one epoch at a time, timing the
   calls only (each re-validates ``X``, a few % of an epoch), the gap checked
-  after each epoch, until it reaches 1e-4 or ``--sklearn-epochs`` epochs;
+  after each epoch, until it reaches 1e-4, ``--sklearn-epochs`` epochs, or
+  (past 5 epochs) 3× the time of logistica's last fit;
 - logistica ``newton`` and ``lbfgs`` at their default ``tol``: one fit (the gap
   it reaches is printed next to its time).
 
-The ratio is logistica sgd / SGDClassifier at the same gap (target ≤ 0.5);
-when SGDClassifier does not reach a gap within its budget, the ratio is an
-upper bound ``< ours / its total time``. With ``--repeat R`` each contender
+A second logistica row runs one schedule option that suits the problem
+better than the default (``TUNED``). The ratios are logistica sgd (default /
+tuned) over SGDClassifier at the same gap (target ≤ 0.5); when
+SGDClassifier does not reach a gap within its budget, the ratio is an upper
+bound ``< ours / its total time``, when we do not, a lower bound, and ``n/a``
+when neither does. With ``--repeat R`` each contender
 runs ``R`` times and the table shows median times and the median of the
 per-run ratios (the machine is shared). Not run by the tests.
 
-Run: ``python benchmarks/bench_sgd.py [--quick] [--repeat 3] [--json out.json]``
+Run: ``python benchmarks/bench_sgd.py [--quick] [--repeat 3] [--only dense] [--json out.json]``
 (``--quick``: 100k×100 and 50k×5k).
 """
 
@@ -82,52 +87,72 @@ class Gap:
         return (self.value(model.coef_, model.intercept_) - self.best) / abs(self.best)
 
 
-def trace_logistica(X, y, C: float, gap: Gap) -> list[tuple[float, float]]:
-    """``(seconds, gap)`` of fresh fits with more and more epochs, up to gap 1e-4."""
+def trace_logistica(
+    X, y, C: float, gap: Gap, budget: float, options: dict
+) -> list[tuple[float, float, int]]:
+    """``(seconds, gap, epochs)`` of fresh fits with more and more epochs, up to gap 1e-4.
+
+    Stops after the first fit that takes longer than ``budget`` seconds.
+    """
     trace = []
     for epochs in SGD_EPOCHS:
-        model = LogisticRegression(C=C, solver="sgd", max_iter=epochs, tol=1e-12)
+        model = LogisticRegression(
+            C=C, solver="sgd", max_iter=epochs, tol=1e-12, solver_options=options
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
             model.fit(X, y)
-            trace.append((time.perf_counter() - start, gap(model)))
-        if trace[-1][1] <= min(GAPS):
+            trace.append((time.perf_counter() - start, gap(model), epochs))
+        if trace[-1][1] <= min(GAPS) or trace[-1][0] > budget:
             break
     return trace
 
 
-def trace_sklearn(X, y, C: float, gap: Gap, average: bool, epochs: int):
-    """``(seconds, gap)`` after each ``partial_fit`` epoch (only the calls timed)."""
+def trace_sklearn(X, y, C: float, gap: Gap, average: bool, epochs: int, budget: float):
+    """``(seconds, gap, epochs)`` after each ``partial_fit`` epoch (only the calls timed).
+
+    Runs until gap 1e-4, ``epochs`` epochs, or ``budget`` seconds once past 5 epochs.
+    """
     model = SGDClassifier(loss="log_loss", alpha=1 / (C * X.shape[0]), average=average,
                           random_state=0)  # fmt: skip
     classes, elapsed, trace = np.unique(y), 0.0, []
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         model.partial_fit(X, y, classes=classes)
         elapsed += time.perf_counter() - start
-        trace.append((elapsed, gap(model)))
-        if trace[-1][1] <= min(GAPS):
+        trace.append((elapsed, gap(model), epoch))
+        if trace[-1][1] <= min(GAPS) or (elapsed > budget and epoch >= 5):
             break
     return trace
 
 
 def time_to(trace, level: float) -> tuple[float, bool]:
     """Time at which ``trace`` first reaches ``level``, or its total time (``False``)."""
-    for seconds, value in trace:
+    for seconds, value, _ in trace:
         if value <= level:
             return seconds, True
     return trace[-1][0], False
 
 
-def run(name: str, X, y, C: float, repeat: int, sklearn_epochs: int) -> dict:
+#: One schedule option per problem that suits it better than the default (not tuned further).
+TUNED = {"dense": {"epoch_samples": 1000}, "sparse": {"power_t": 1.0}}
+
+
+def run(name: str, X, y, C: float, args) -> dict:
     gap = Gap(X, y, C)
-    runs = {"logistica sgd": [], "sklearn SGD": [], "sklearn SGD avg": []}
+    tuned = f"logistica sgd {TUNED[name]}"
+    runs = {"logistica sgd": [], tuned: [], "sklearn SGD": [], "sklearn SGD avg": []}
     deterministic = {"newton": [], "lbfgs": []}
-    for _ in range(repeat):
-        runs["logistica sgd"].append(trace_logistica(X, y, C, gap))
+    for _ in range(args.repeat):
+        ours = trace_logistica(X, y, C, gap, args.sgd_budget, {})
+        runs["logistica sgd"].append(ours)
+        runs[tuned].append(trace_logistica(X, y, C, gap, args.sgd_budget, TUNED[name]))
+        # SGDClassifier gets 3× the time of our last default fit (and at least 5 epochs):
+        # a gap it does not reach then takes it more than 3× longer, if it ever gets there
         for label, average in (("sklearn SGD", False), ("sklearn SGD avg", True)):
-            runs[label].append(trace_sklearn(X, y, C, gap, average, sklearn_epochs))
+            trace = trace_sklearn(X, y, C, gap, average, args.sklearn_epochs, 3 * ours[-1][0])
+            runs[label].append(trace)
         for solver in deterministic:
             model = LogisticRegression(C=C, solver=solver)
             start = time.perf_counter()
@@ -136,29 +161,42 @@ def run(name: str, X, y, C: float, repeat: int, sklearn_epochs: int) -> dict:
     return {"name": name, "shape": X.shape, "C": C, "runs": runs, "deterministic": deterministic}
 
 
+def _ratio(ours: list, theirs: list, level: float) -> str:
+    """Median over the runs of ours/theirs at ``level``, marked when it is a bound."""
+    pairs = [(time_to(o, level), time_to(t, level)) for o, t in zip(ours, theirs, strict=True)]
+    if not all(ok for (_, ok), _ in pairs) and not all(ok for _, (_, ok) in pairs):
+        return "n/a"  # neither reached it
+    median = np.median([a / b for (a, _), (b, _) in pairs])
+    if not all(ok for _, (_, ok) in pairs):
+        return f"< {median:.2f}"
+    return f"{median:.2f}" if all(ok for (_, ok), _ in pairs) else f"> {median:.2f}"
+
+
 def table(result: dict) -> str:
     n, d = result["shape"]
     lines = [f"\n## {result['name']}: {n:,}×{d:,}, C={result['C']:g}\n"]
-    lines.append("| contender | " + " | ".join(f"gap {g:g}" for g in GAPS) + " |")
-    lines.append("|---|" + "---|" * len(GAPS))
+    lines.append(
+        "| contender | " + " | ".join(f"gap {g:g}" for g in GAPS) + " | last run: epochs / gap |"
+    )
+    lines.append("|---|" + "---|" * (len(GAPS) + 1))
     runs = result["runs"]
-    ours = runs["logistica sgd"]
+    mine = [label for label in runs if label.startswith("logistica")]
     for label, traces in runs.items():
         cells = []
         for level in GAPS:
             times, reached = zip(*(time_to(t, level) for t in traces), strict=True)
             cell = f"{np.median(times):.2f} s" if all(reached) else f"> {np.median(times):.2f} s"
-            if label != "logistica sgd":
-                ratios = [time_to(o, level)[0] / s for o, s in zip(ours, times, strict=True)]
-                bound = "" if all(reached) else "< "
-                cell += f" (ratio {bound}{np.median(ratios):.2f})"
+            if label not in mine:
+                ratios = " / ".join(_ratio(runs[m], traces, level) for m in mine)
+                cell += f" (ratio {ratios})"
             cells.append(cell)
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        _, final, epochs = traces[-1][-1]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {epochs} / {final:.1e} |")
     for solver, fits in result["deterministic"].items():
         seconds, gaps = zip(*fits, strict=True)
         lines.append(
             f"| logistica {solver} (default tol) | {np.median(seconds):.2f} s, "
-            f"gap {max(gaps):.1e} | | |"
+            f"gap {max(gaps):.1e} | | | |"
         )
     return "\n".join(lines)
 
@@ -167,7 +205,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k×100 and 50k×5k")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--sklearn-epochs", type=int, default=50)
+    parser.add_argument("--sklearn-epochs", type=int, default=1000)
+    parser.add_argument("--sgd-budget", type=float, default=20.0, help="seconds per sgd fit")
     parser.add_argument("--only", choices=("dense", "sparse"))
     parser.add_argument("--json", help="also write the traces to this file")
     args = parser.parse_args()
@@ -180,7 +219,7 @@ def main() -> None:
     results = []
     for name, make in problems.items():
         if args.only in (None, name):
-            results.append(run(name, *make(), 1.0, args.repeat, args.sklearn_epochs))
+            results.append(run(name, *make(), 1.0, args))
             print(table(results[-1]), flush=True)
     if args.json:
         with open(args.json, "w") as file:

@@ -62,7 +62,6 @@ __all__ = [
     "SGDState",
     "estimate_smoothness",
     "kernel_data",
-    "schedule_unit",
     "sgd_epoch",
 ]
 _OPTIMIZERS = ("sgd", "adam")
@@ -186,8 +185,7 @@ class SGDState:
         Base learning rate, fixed at the first pass (``"auto"`` resolved there).
     epoch_samples : int
         Rows that make one epoch of schedule time: the option ``epoch_samples``,
-        or :func:`schedule_unit` of the first problem (``partial_fit``: of the
-        first batch).
+        or the rows of the first problem (``partial_fit``: of the first batch).
     samples_seen : int
         Rows used so far: the schedule position is ``samples_seen / epoch_samples``.
     n_steps : int
@@ -229,7 +227,7 @@ class SGDState:
         return cls(
             coef=np.array(coef, dtype=np.float64),
             learning_rate=float(rate),
-            epoch_samples=config.epoch_samples or schedule_unit(problem),
+            epoch_samples=config.epoch_samples or max(problem.n_samples, 1),
             rng=np.random.default_rng(config.random_state),
             smoothness=full,
         )
@@ -243,34 +241,6 @@ class SGDState:
     def iterate(self) -> np.ndarray:
         """What a fit returns: the average once it has started, else the iterate."""
         return self.average if self.n_averaged else self.coef
-
-
-#: Observations of an average column in one epoch of schedule time, at most.
-SCHEDULE_OBSERVATIONS = 1000
-
-
-def schedule_unit(problem: Problem) -> int:
-    """Default rows per epoch of schedule time: ``min(n, 1000/density)``.
-
-    The rate decays as the coefficients gather observations: an epoch of
-    schedule time is the rows in which an average column has about 1,000
-    non-zeros, or all the rows when they hold fewer. On a dense 1M×100 problem,
-    decaying every 1,000 rows instead of every 1M gave a gap of 3e-5 instead of
-    0.13 after one pass (the average of iterates taken at the initial rate
-    stalls at a bias); on sparse data with 20 non-zeros in 5,000 columns the
-    unit stays the data set, since each coefficient moves only in its rows.
-
-    Examples
-    --------
-    >>> from logistica.objective import BinomialLoss
-    >>> X = np.ones((5000, 2)); y = (np.arange(5000) % 2).astype(float)
-    >>> schedule_unit(Problem(X, y, BinomialLoss()))
-    1000
-    """
-    design = problem.design
-    n, d = problem.n_samples, max(problem.n_features, 1)
-    density = design.X.nnz / (n * d) if design.is_sparse and n else 1.0
-    return int(max(1, min(n, SCHEDULE_OBSERVATIONS / max(density, 1e-12))))
 
 
 def _auto_learning_rate(config: SGDConfig, per_sample: float, full: float, n: int) -> float:
