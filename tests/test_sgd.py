@@ -255,7 +255,7 @@ def test_compiled_epochs_on_csr_rows_equal_dense_rows(n_classes, options):
     penalty = make_penalty(np.inf if n_classes == 2 else 0.1, 0.0 if n_classes == 2 else 0.5, 300)
     sparse_run = _epochs(Problem(X, y, loss, penalty, weight, offset), **options)
     dense_run = _epochs(Problem(X.toarray(), y, loss, penalty, weight, offset), **options)
-    assert kernel_data(Problem(X, y, loss, penalty), SGDConfig(**options)).touch_prob.size == (
+    assert kernel_data(Problem(X, y, loss, penalty), SGDConfig(**options)).lazy_l2.size == (
         40 if not penalty.alpha and "momentum" not in options and "optimizer" not in options else 0
     )
     np.testing.assert_allclose(sparse_run.iterate, dense_run.iterate, rtol=1e-9, atol=1e-12)
@@ -265,7 +265,7 @@ def test_compiled_epochs_on_csr_rows_equal_dense_rows(n_classes, options):
 
 def test_lazy_l2_is_unbiased_and_reaches_the_optimum():
     problem = _problem(2, True, C=0.01)  # a strong L2 part, applied column by column
-    assert kernel_data(problem, SGDConfig()).touch_prob.size == problem.n_features
+    assert kernel_data(problem, SGDConfig()).lazy_l2.size == problem.n_features
     optimum = solve(problem, "newton", tol=1e-10).history[-1]
     result = _quiet_solve(problem, "sgd", tol=1e-12, max_iter=20)
     assert (result.history[-1] - optimum) / abs(optimum) <= 1e-3

@@ -325,8 +325,9 @@ class KernelData:
     """A problem's arrays in the layout of :func:`._sgd_kernels.sgd_epoch_kernel`.
 
     Built once per problem by :func:`kernel_data` (the solver reuses it every
-    epoch); ``touch_prob`` is set when the steps are lazy (CSR data, plain SGD,
-    smooth penalty), see :mod:`._sgd_kernels`.
+    epoch); ``lazy_l2`` is set when the steps are lazy (CSR data, plain SGD,
+    smooth penalty), see :mod:`._sgd_kernels`. CSR values are stored
+    standardized (a copy of ``data`` when the design is scaled).
     """
 
     X: np.ndarray
@@ -341,7 +342,7 @@ class KernelData:
     gamma: float
     l1: np.ndarray
     l2: np.ndarray
-    touch_prob: np.ndarray
+    lazy_l2: np.ndarray
     centered: bool
 
 
@@ -353,7 +354,7 @@ def kernel_data(problem: Problem, config: SGDConfig) -> KernelData:
     >>> from logistica.objective import BinomialLoss, L2
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 0.0, 1.0, 1.0])
     >>> prepared = kernel_data(Problem(X, y, BinomialLoss(), L2(0.5)), SGDConfig())
-    >>> prepared.l2, prepared.touch_prob.size
+    >>> prepared.l2, prepared.lazy_l2.size
     (array([0.5]), 0)
     """
     loss, gamma = _loss_code(problem.loss)
@@ -368,6 +369,8 @@ def kernel_data(problem: Problem, config: SGDConfig) -> KernelData:
         X = np.empty((0, 0))
         csr = design.X.tocsr()
         data, indices, indptr = csr.data, csr.indices, csr.indptr
+        if np.any(inv_scale != 1.0):  # standardized values: no inv_scale[j] per non-zero
+            data, mean = data * inv_scale[indices], mean * inv_scale
     else:
         X, data, indices, indptr = design.X, np.empty(0), empty_index, empty_index
     zero = np.zeros((d, k) if problem.is_multinomial else d)
@@ -398,7 +401,8 @@ def kernel_data(problem: Problem, config: SGDConfig) -> KernelData:
         loss,
         gamma,
         *strengths,
-        _touch_probability(indices, d, problem.n_samples, config.batch_size)
+        strengths[1]
+        / np.repeat(_touch_probability(indices, d, problem.n_samples, config.batch_size), k)
         if lazy
         else np.empty(0),
         centered,
@@ -511,7 +515,7 @@ def sgd_epoch(
         state.coef,
         prepared.l1,
         prepared.l2,
-        prepared.touch_prob,
+        prepared.lazy_l2,
         empty if state.moment is None else state.moment,
         empty if state.second_moment is None else state.second_moment,
         state.average,

@@ -2,7 +2,8 @@
 
 Per batch, :func:`sgd_epoch_kernel` gathers the shuffled rows (dense rows, in
 float32 or float64 and without a float64 copy of ``X``, or CSR rows, never
-densified), standardizes them on the fly (``(x - mean)·inv_scale``), computes
+densified), standardizes dense rows on the fly (``(x - mean)·inv_scale``; CSR
+values come standardized), computes
 the margins, calls the objective's fused value-and-residual kernels
 (:mod:`logistica.objective._kernels`, so the loss is the objective's), sums the
 gradient, takes the optimiser's step (plain SGD, heavy-ball or Nesterov
@@ -17,8 +18,8 @@ Two ways to step:
 - **lazy** (CSR data, plain SGD, smooth penalty): only the coordinates of the
   batch's columns move, so a batch costs its non-zeros. The L2 part is then
   applied stochastically, when a column is in the batch, with its strength
-  divided by the probability ``touch_prob[j]`` that the column is in a batch
-  (unbiased), in the stable proximal form ``w/(1 + η·l2/p)``; the weighted
+  divided by the probability that the column is in a batch (``lazy_l2``:
+  unbiased), in the stable proximal form ``w/(1 + η·lazy_l2)``; the weighted
   average of a coordinate that did not move is caught up in closed form when
   it is next touched (and at the end of the pass).
 """
@@ -176,7 +177,7 @@ def sgd_epoch_kernel(
     coef: np.ndarray,
     l1: np.ndarray,
     l2: np.ndarray,
-    touch_prob: np.ndarray,
+    lazy_l2: np.ndarray,
     moment: np.ndarray,
     second_moment: np.ndarray,
     average: np.ndarray,
@@ -193,7 +194,9 @@ def sgd_epoch_kernel(
     data, indices, indptr : ndarray
         CSR data (``indptr`` empty with dense data).
     mean, inv_scale : ndarray of shape (d,)
-        Standardization folded into every row: ``(x - mean)·inv_scale``.
+        Standardization of dense rows, ``(x - mean)·inv_scale``. CSR values
+        must come standardized (``data·inv_scale``, one random access less per
+        non-zero) and ``mean`` in the same units (``mean·inv_scale``).
     y : ndarray of shape (n,)
         Targets as float64 (class codes for the multinomial loss).
     weight : ndarray of shape (n,)
@@ -209,9 +212,9 @@ def sgd_epoch_kernel(
         Flat coefficients ``(d + intercept, K)`` C-ordered; updated in place.
     l1, l2 : ndarray of shape (d·K,)
         Per-coefficient strengths of the penalty's parts.
-    touch_prob : ndarray of shape (d,)
-        Probability that a column is in a batch: lazy steps (CSR only); empty
-        for dense steps.
+    lazy_l2 : ndarray of shape (d·K,)
+        ``l2`` divided by the probability that the coefficient's column is in a
+        batch: lazy steps (CSR only); empty for dense steps.
     moment, second_moment : ndarray
         Momentum velocity or Adam's moments (empty when unused); updated.
     average : ndarray
@@ -243,7 +246,7 @@ def sgd_epoch_kernel(
     n_coef = coef.shape[0]
     intercept = n_coef > n_feat
     sparse = indptr.shape[0] > 0
-    lazy = touch_prob.shape[0] > 0
+    lazy = lazy_l2.shape[0] > 0
     has_offset = offset.shape[0] > 0
     centered = params[P_CENTERED] != 0.0
     adam = params[P_ADAM] != 0.0
@@ -266,7 +269,7 @@ def sgd_epoch_kernel(
     labels = np.empty(block, dtype=np.int64)
     w_buf = np.empty(block)
     grad = np.zeros(n_coef)
-    shift = np.zeros(n_out)  # Σⱼ meanⱼ·inv_scaleⱼ·Wⱼₖ: centring of CSR rows
+    shift = np.zeros(n_out)  # Σⱼ meanⱼ·Wⱼₖ: centring of CSR rows
     residual_sum = np.zeros(n_out)
     mark = np.full(d if lazy else 0, -1, dtype=np.int64)
     touched = np.empty(d if lazy else 0, dtype=np.int64)
@@ -287,7 +290,7 @@ def sgd_epoch_kernel(
                 residual_sum[k] = 0.0
             for j in range(d):
                 for k in range(n_out):
-                    shift[k] += mean[j] * inv_scale[j] * coef[j * n_out + k]
+                    shift[k] += mean[j] * coef[j * n_out + k]
         for block_start in range(start, stop, block):
             m = min(block_start + block, stop) - block_start
             # margins of the block's rows
@@ -306,8 +309,7 @@ def sgd_epoch_kernel(
                         z += offset[r, k]
                     if sparse:
                         for p in range(indptr[r], indptr[r + 1]):
-                            j = indices[p]
-                            z += data[p] * inv_scale[j] * coef[j * n_out + k]
+                            z += data[p] * coef[indices[p] * n_out + k]
                     else:
                         for j in range(d):
                             z += rows_buf[ii, j] * coef[j * n_out + k]
@@ -343,7 +345,7 @@ def sgd_epoch_kernel(
                             mark[j] = batch
                             touched[n_touched] = j
                             n_touched += 1
-                        x = data[p] * inv_scale[j]
+                        x = data[p]
                         for k in range(n_out):
                             grad[j * n_out + k] += x * residual[base + k]
                 else:
@@ -354,7 +356,7 @@ def sgd_epoch_kernel(
         if sparse and centered:
             for j in range(d):
                 for k in range(n_out):
-                    grad[j * n_out + k] -= mean[j] * inv_scale[j] * residual_sum[k]
+                    grad[j * n_out + k] -= mean[j] * residual_sum[k]
         if record:
             values[batch] = value + _penalty_value(coef, l1, l2)
         steps += 1
@@ -380,7 +382,7 @@ def sgd_epoch_kernel(
                         c = synced[j]
                         ratio = c * (c + 1.0) / (n_avg * (n_avg + 1.0))
                         average[i] = coef[i] + (average[i] - coef[i]) * ratio
-                    shrink = 1.0 + rate * l2[i] / touch_prob[j]
+                    shrink = 1.0 + rate * lazy_l2[i]
                     coef[i] = (coef[i] - rate * grad[i]) / shrink
                     grad[i] = 0.0
             for i in range(n_feat, n_coef):
