@@ -16,13 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..objective.design import Design
 from ..objective.loss import Loss
 from ..objective.problem import Problem
 
 __all__ = ["Moments", "Terms", "chunk_moments", "chunk_terms", "tree_sum"]
-
-#: Rows per block of the moments pass (a buffer that stays in cache).
-_BLOCK = 2048
 
 
 @dataclass(frozen=True)
@@ -78,17 +76,9 @@ def chunk_moments(X: np.ndarray, sample_weight: np.ndarray) -> Moments:
     if weight == 0:
         zeros = np.zeros(X.shape[1])
         return Moments(0.0, X.shape[0], zeros, zeros.copy())
-    mean = (sample_weight @ X) / weight
-    # centred squares block by block in one reused buffer: no n×d temporary
-    m2 = np.zeros(X.shape[1])
-    block = np.empty((min(_BLOCK, X.shape[0]), X.shape[1]))
-    for start in range(0, X.shape[0], _BLOCK):
-        rows = X[start : start + _BLOCK]
-        buffer = block[: rows.shape[0]]
-        np.subtract(rows, mean, out=buffer)
-        np.square(buffer, out=buffer)
-        m2 += sample_weight[start : start + _BLOCK] @ buffer
-    return Moments(weight, X.shape[0], mean, m2)
+    # one shifted pass over the rows (the design's own kernel), no n×d temporary
+    mean, var = Design(X).weighted_moments(sample_weight / weight)
+    return Moments(weight, X.shape[0], mean, var * weight)
 
 
 @dataclass(frozen=True)
@@ -167,10 +157,12 @@ def chunk_terms(
 
     One pass for ``X @ base``, one for ``X @ direction``; every trial step costs
     element-wise work, and the gradients at all trial steps come from one
-    ``Xᵀ [r₁ … r_S]`` product. ``hessian`` is the fraction of rows whose
-    ``XᵀWX`` is accumulated at the first trial step: ``0`` for none, ``1`` for
-    all rows in float64, in between a Bernoulli sample seeded by ``seed`` (the
-    same rows every pass) in float32 — it only shapes Newton steps.
+    ``Xᵀ [r₁ … r_S]`` product. A single trial step with nothing carried or
+    kept needs one product only, ``X @ (base + t·direction)``. ``hessian`` is
+    the fraction of rows whose ``XᵀWX`` is accumulated at the first trial step:
+    ``0`` for none, ``1`` for all rows in float64, in between a Bernoulli
+    sample seeded by ``seed`` (the same rows every pass) in float32 — it only
+    shapes Newton steps.
 
     ``raw``, when given, is ``X @ base`` (with intercept and offset) carried
     from an earlier pass, which saves its product; with a list ``keep``, the
@@ -195,8 +187,11 @@ def chunk_terms(
         return Terms(0.0, zeros[0].copy(), zero_hessian, np.zeros(n_steps), zeros)
     problem = Problem(X, y, loss, None, sample_weight, offset, fit_intercept)
     total = problem.total_weight
-    raw = problem.raw(base) if raw is None else raw
-    raw_direction = problem.raw_direction(direction) if np.any(direction) else None
+    if raw is None and keep is None and n_steps == 1:
+        raw, raw_direction = problem.raw(base + steps[0] * direction), None
+    else:
+        raw = problem.raw(base) if raw is None else raw
+        raw_direction = problem.raw_direction(direction) if np.any(direction) else None
     if keep is not None:
         keep.extend([raw, raw_direction])
     n, K = X.shape[0], loss.n_outputs

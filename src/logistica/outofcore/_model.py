@@ -19,9 +19,69 @@ from ..objective import Problem, make_loss, make_penalty
 from ..objective.design import StandardizedDesign
 from ..solvers.newton import AUTO_MAX_COEF
 from ._chunk import Moments, Terms
-from ._newton import Evaluate, MomentsDesign, affine, solve_chunked
+from ._newton import STEPS, Evaluate, MomentsDesign, affine, solve_chunked
 
-__all__ = ["check_supported", "class_multipliers", "fit_reduced", "hessian_fraction"]
+__all__ = [
+    "check_supported",
+    "class_multipliers",
+    "fit_reduced",
+    "hessian_fraction",
+    "sample_rows",
+    "sample_start",
+]
+
+
+def sample_rows(batch_size: int, n_coef: int) -> int:
+    """Rows of the sample whose in-memory fit starts the exact passes.
+
+    As many as the in-memory Newton's Hessian sample (``max(20_000,
+    40·n_coef)``), but never more than a batch: the sample must not raise
+    the memory a chunked fit needs.
+
+    Examples
+    --------
+    >>> sample_rows(65_536, 101), sample_rows(1_000, 101)
+    (20000, 1000)
+    """
+    return min(int(batch_size), max(20_000, 40 * n_coef))
+
+
+def sample_start(
+    model: LogisticRegression, X, y, sample_weight, offset, n_classes: int, share: float
+) -> np.ndarray | None:
+    """Raw-unit coefficients of ``model``'s problem fitted in memory on a row sample.
+
+    The sample's weights are divided by ``share``, its share of the total
+    weight, so that its objective estimates the full one (the same balance of
+    loss and penalty); its optimum is then within sampling error of the full
+    one, and Newton from there needs fewer passes over the data than from zero.
+    The exact passes alone decide the result. ``y`` holds class codes
+    (``0..n_classes-1``) and ``sample_weight`` the ``class_weight`` already.
+
+    Returns None when the sample misses a class or its fit does not converge
+    (e.g. separated classes when ``C=inf``): the passes then start from zero.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0); X = rng.normal(size=(500, 2))
+    >>> y = (X[:, 0] + rng.logistic(size=500) > 0).astype(float)
+    >>> sample_start(LogisticRegression(), X, y, np.ones(500), None, 2, 0.1).shape
+    (3,)
+    """
+    if share <= 0 or np.unique(y).size < n_classes:
+        return None
+    sub = LogisticRegression(
+        C=model.C, l1_ratio=model.l1_ratio, fit_intercept=model.fit_intercept,
+        standardize=model.standardize, penalty_factor=model.penalty_factor,
+        tol=max(model.tol, 1e-6),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sub.fit(X, y, sample_weight=sample_weight / share, offset=offset)
+    if not sub.converged_:
+        return None
+    rows = [sub.coef_.T, sub.intercept_[None, :]] if model.fit_intercept else [sub.coef_.T]
+    return np.vstack(rows).ravel()
 
 
 def hessian_fraction(model: LogisticRegression, n_rows: int, n_coef: int) -> float:
@@ -120,11 +180,15 @@ def fit_reduced(
     feature_names,
     callback=None,
     fraction: float = 1.0,
+    steps: np.ndarray = STEPS,
+    raw_start: np.ndarray | None = None,
 ) -> tuple[LogisticRegression, np.ndarray | None]:
     """Solve with reduced sums and set ``model``'s fitted attributes.
 
     ``fraction`` is the share of rows of the Hessian sample (as in ``start``);
-    binary Newton fits end with the exact ``XᵀWX`` (``fisher_information_``).
+    ``steps`` the trial steps of each pass (:func:`~._newton.solve_chunked`);
+    ``raw_start`` raw-unit starting coefficients (:func:`sample_start`).
+    Binary Newton fits end with the exact ``XᵀWX`` (``fisher_information_``).
 
     Returns the model and the unpenalized ``Σ sᵢ ∂²ℓᵢ`` (raw units) at the solution.
     """
@@ -141,6 +205,7 @@ def fit_reduced(
         evaluate, problem, to_raw, moments.weight, start,
         method=method, tol=model.tol, max_iter=max_iter, verbose=model.verbose,
         callback=callback, hessian_fraction=fraction, final_hessian=len(classes) == 2,
+        steps=steps, coef0=None if raw_start is None else np.linalg.solve(to_raw, raw_start),
     )  # fmt: skip
     if not solution.converged:
         warnings.warn(

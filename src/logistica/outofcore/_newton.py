@@ -3,12 +3,16 @@
 The data live elsewhere — in files read batch by batch, in Dask partitions —
 and are reached only through ``evaluate(base, direction, steps, fraction)``,
 one pass (one graph submission) that returns the summed :class:`~._chunk.Terms`:
-the loss and its gradient at ``base + t·direction`` for the trial steps
-``t = 1, ½, ¼`` (from one ``X @ direction`` and one ``Xᵀ[r₁ r₂ r₃]`` per chunk)
-and ``XᵀWX`` at the full step from a fixed random ``fraction`` of the rows, in
-float32: it only shapes the step, the exact float64 gradient decides
-optimality. So an iteration costs one pass whether its step is full or damped;
-only when no trial passes does quadratic interpolation need another.
+the loss and its gradient at ``base + t·direction`` for each trial step ``t``
+and ``XᵀWX`` at the first one, from all rows or from a fixed random
+``fraction`` of them in float32: it only shapes the step, the exact float64
+gradient decides optimality. The trial steps are the caller's choice: the Dask
+backend evaluates ``t = 1, ½, ¼`` together (from one ``X @ direction`` and one
+``Xᵀ[r₁ r₂ r₃]`` per partition), so a damped step costs no extra submission;
+:func:`~logistica.outofcore.fit_files` evaluates the full step alone, whose
+pass already brings the next gradient and Hessian, and backtracks with another
+pass only when the step is rejected. When no trial passes, quadratic
+interpolation proposes the next ones.
 
 Everything else happens here, on d×d matrices: the penalty, the change to the
 model's units (``standardize``), the Newton direction
@@ -35,8 +39,8 @@ from ._chunk import Terms
 
 __all__ = ["MomentsDesign", "affine", "solve_chunked"]
 
-#: Trial steps of the line search, all evaluated in the same pass: the full step, two
-#: halvings; when none passes, quadratic interpolation proposes the next three.
+#: Default trial steps of the line search, all evaluated in the same pass: the full step,
+#: two halvings; when none passes, quadratic interpolation scales them down.
 STEPS = np.array([1.0, 0.5, 0.25])
 _ARMIJO = 1e-4
 _EPS = np.finfo(np.float64).eps
@@ -237,6 +241,8 @@ def solve_chunked(
     callback: Callable[[np.ndarray], object] | None = None,
     hessian_fraction: float = 1.0,
     final_hessian: bool = False,
+    steps: np.ndarray = STEPS,
+    coef0: np.ndarray | None = None,
 ) -> tuple[Solution, np.ndarray | None]:
     """Minimise ``problem``'s objective, reaching the data only through ``evaluate``.
 
@@ -253,7 +259,9 @@ def solve_chunked(
     total_weight : float
         ``Σ sᵢ``: the sums of :class:`~._chunk.Terms` are divided by it.
     start : Terms
-        The sums at zero coefficients (from the setup pass).
+        The sums at zero coefficients (from the setup pass): the objective and
+        gradient at zero give the optimality measure its scale. Newton starts
+        from them when they hold ``XᵀWX`` and there is no ``coef0``.
     method : {"newton", "lbfgs"}, default="newton"
         Newton with ``XᵀWX`` (proximal Newton with an L1 part), or L-BFGS.
     tol, max_iter, verbose, callback
@@ -266,6 +274,12 @@ def solve_chunked(
     final_hessian : bool, default=False
         Return the exact ``XᵀWX`` at the solution: the pass predicted to be the
         last accumulates it from all rows, or one more pass does.
+    steps : ndarray, default=STEPS
+        Trial steps evaluated in each pass, largest first; when none passes the
+        Armijo test, the next pass tries them scaled down.
+    coef0 : ndarray, optional
+        Starting coefficients in the problem's units (e.g. the fit of a row
+        sample): one pass evaluates them, and Newton goes on from there.
 
     Returns
     -------
@@ -280,6 +294,14 @@ def solve_chunked(
     point = driver.point(problem.zero_coef(), start)
     zero_residual = problem.optimality_residual(point.coef, point.grad)
     problem.optimality_scale = float(np.max(np.abs(zero_residual))) or 1.0
+
+    def share() -> float:
+        """Share of the rows of the next pass's ``XᵀWX`` (none for L-BFGS)."""
+        return 0.0 if not newton else 1.0 if exact else hessian_fraction
+
+    if coef0 is not None or (newton and point.hessian is None):
+        coef = point.coef if coef0 is None else np.asarray(coef0, dtype=np.float64)
+        point = driver.point(coef, evaluate(to_raw @ coef, 0 * coef, steps[:1], share()))
     progress = Progress(problem, f"{method} (chunked)", tol, verbose, callback)
     lbfgs = None if newton else _LBFGS(driver.precondition)
     message, n_iter, previous = "", 0, None
@@ -297,16 +319,16 @@ def solve_chunked(
         if not decrease < 10 * _EPS * abs(point.value):
             message = "no descent direction (limit of floating-point precision)"
             break
-        fraction = 0.0 if not newton else 1.0 if exact else hessian_fraction
+        fraction = share()
         # the pass expected to be the last one brings the exact Hessian (for inference)
         if newton and final_hessian and previous and current * current / previous <= tol:
             fraction = 1.0
-        found = _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction)
+        found = _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction, steps)
         if found is None:
             message = "line search found no acceptable step (floating-point limit)"
             break
-        terms, steps, index = found
-        step = float(steps[index])
+        terms, tried, index = found
+        step = float(tried[index])
         n_iter += 1
         new = driver.point(target if step == 1.0 else point.coef + step * direction, terms, index)
         if lbfgs is not None:
@@ -323,14 +345,15 @@ def solve_chunked(
     return progress.solution(point.coef, n_iter, message), raw_hessian
 
 
-def _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction):
+def _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction, pattern):
     """Armijo test on trial steps evaluated together: one pass, a few more if none passes.
 
     Returns ``(terms, steps, index)`` of the first accepted step, or None.
     """
     base, raw_direction = to_raw @ point.coef, to_raw @ direction
     slack = 10 * _EPS * abs(point.value)
-    steps = STEPS
+    pattern = np.asarray(pattern, dtype=np.float64)
+    steps = pattern
     while steps[0] > 1e-10:
         terms = evaluate(base, raw_direction, steps, fraction)
         values = [driver.objective(point.coef + t * direction, v)
@@ -342,5 +365,5 @@ def _line_search(evaluate, driver, point, to_raw, direction, decrease, fraction)
         t, value = steps[-1], values[-1]
         curvature = value - point.value - decrease * t
         guess = -decrease * t * t / (2 * curvature) if curvature > 0 else t / 10
-        steps = np.clip(guess, t / 10, t / 2) * STEPS
+        steps = np.clip(guess, t / 10, t / 2) * (pattern / pattern[0])
     return None
