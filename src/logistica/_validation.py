@@ -68,7 +68,21 @@ def validate_X(estimator, X):
 
     Raises a ``ValueError`` naming the mismatch when the number of features, or
     their names (for pandas input), differ from those seen in ``fit``.
+
+    A float array of the fitted width, for a model fitted without feature names,
+    needs only the finiteness check: it skips scikit-learn's general conversion
+    (~80 µs, twice the rest of scoring one row in the service).
     """
+    if (
+        isinstance(X, np.ndarray)
+        and X.ndim == 2
+        and X.dtype in _DTYPES
+        and X.shape[0] > 0
+        and X.shape[1] == getattr(estimator, "n_features_in_", None)
+        and not hasattr(estimator, "feature_names_in_")
+    ):
+        assert_all_finite(X, input_name="X", estimator_name=type(estimator).__name__)
+        return X
     return validate_data(estimator, X, accept_sparse=["csr", "csc"], dtype=_DTYPES, reset=False)
 
 
