@@ -5,16 +5,18 @@ binary features per row, uniform columns), binary, scikit-learn's L2 objective
 at ``C = 1``. Every gap is measured on that objective (logistica's
 ``Problem``), relative to newton's optimum at ``tol=1e-10``. Contenders:
 
-- logistica ``solver="sgd"`` with default options: a fresh ``fit`` with
-  ``max_iter = 1, 2, 3, 4, 6, 8, ...`` epochs (until gap 1e-4 or a fit longer
-  than ``--sgd-budget`` seconds); the time of the first fit whose result
-  reaches a gap (setup, standardization and the per-epoch objective included;
-  the epoch grid can only overstate it);
+- logistica ``solver="sgd"`` with default options: one fit (the problem and
+  ``solvers.solve``, as ``LogisticRegression.fit`` runs them: standardization,
+  step-size estimate and the per-epoch objective included), timed from its
+  start to the end of each epoch through the solver's callback, which
+  computes the gap with the clock paused; until gap 1e-4 or ``--sgd-budget``
+  seconds;
 - scikit-learn ``SGDClassifier(loss="log_loss", alpha=1/(C·n))``, with and
   without ``average=True``: ``partial_fit`` one epoch at a time, timing the
   calls only (each re-validates ``X``, a few % of an epoch), the gap checked
   after each epoch, until it reaches 1e-4, ``--sklearn-epochs`` epochs, or
-  (past 5 epochs) 3× the time of logistica's last fit;
+  (past 5 epochs) 3× the time of logistica's default fit (at most
+  ``--sklearn-budget`` seconds);
 - logistica ``newton`` and ``lbfgs`` at their default ``tol``: one fit (the gap
   it reaches is printed next to its time).
 
@@ -34,6 +36,7 @@ Run: ``python benchmarks/bench_sgd.py [--quick] [--repeat 3] [--only dense] [--j
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 import warnings
@@ -44,9 +47,9 @@ from sklearn.linear_model import SGDClassifier
 
 from logistica import LogisticRegression
 from logistica.objective import BinomialLoss, Problem, make_penalty
+from logistica.solvers import solve
 
 GAPS = (1e-2, 1e-3, 1e-4)
-SGD_EPOCHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 
 
 def dense(n: int, d: int, seed: int = 0):
@@ -83,30 +86,43 @@ class Gap:
         """Objective value."""
         return self.problem.value_grad(np.append(np.ravel(coef), intercept))[0]
 
+    def of_coef(self, coef) -> float:
+        """Gap of a flat coefficient vector (the intercept last)."""
+        return (self.problem.value_grad(coef)[0] - self.best) / abs(self.best)
+
     def __call__(self, model) -> float:
         return (self.value(model.coef_, model.intercept_) - self.best) / abs(self.best)
 
 
-def trace_logistica(
-    X, y, C: float, gap: Gap, budget: float, options: dict
-) -> list[tuple[float, float, int]]:
-    """``(seconds, gap, epochs)`` of fresh fits with more and more epochs, up to gap 1e-4.
+class _StopFitError(Exception):
+    """Raised by the epoch callback to end a fit."""
 
-    Stops after the first fit that takes longer than ``budget`` seconds.
+
+def trace_logistica(X, y, C: float, gap: Gap, budget: float, options: dict):
+    """``(seconds, gap, epochs)`` after each epoch of one sgd fit, up to gap 1e-4.
+
+    The fit is what ``LogisticRegression(solver="sgd").fit`` runs: the
+    :class:`Problem` and ``solvers.solve`` (standardization, step-size estimate,
+    the per-epoch objective), timed from the start to each epoch's end; the
+    solver's callback computes the gap with the clock paused. Stops at gap
+    1e-4 or after ``budget`` seconds.
     """
-    trace = []
-    for epochs in SGD_EPOCHS:
-        model = LogisticRegression(
-            C=C, solver="sgd", max_iter=epochs, tol=1e-12, solver_options=options
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            start = time.perf_counter()
-            model.fit(X, y)
-            trace.append((time.perf_counter() - start, gap(model), epochs))
+    trace, paused = [], 0.0
+
+    def callback(coef):
+        nonlocal paused
+        now = time.perf_counter()
+        trace.append((now - start - paused, gap.of_coef(coef), len(trace)))
+        paused += time.perf_counter() - now
         if trace[-1][1] <= min(GAPS) or trace[-1][0] > budget:
-            break
-    return trace
+            raise _StopFitError
+
+    start = time.perf_counter()
+    problem = Problem(X, y.astype(float), BinomialLoss(), make_penalty(C, 0.0, X.shape[0]))
+    with warnings.catch_warnings(), contextlib.suppress(_StopFitError):
+        warnings.simplefilter("ignore")
+        solve(problem, "sgd", tol=1e-12, max_iter=10_000, callback=callback, options=options)
+    return trace[1:]  # the first call is the starting point
 
 
 def trace_sklearn(X, y, C: float, gap: Gap, average: bool, epochs: int, budget: float):
@@ -148,10 +164,11 @@ def run(name: str, X, y, C: float, args) -> dict:
         ours = trace_logistica(X, y, C, gap, args.sgd_budget, {})
         runs["logistica sgd"].append(ours)
         runs[tuned].append(trace_logistica(X, y, C, gap, args.sgd_budget, TUNED[name]))
-        # SGDClassifier gets 3× the time of our last default fit (and at least 5 epochs):
-        # a gap it does not reach then takes it more than 3× longer, if it ever gets there
+        # SGDClassifier gets 3× the time of our default fit (at least 5 epochs, at most
+        # --sklearn-budget s): a gap it does not reach takes it that long, if it ever does
         for label, average in (("sklearn SGD", False), ("sklearn SGD avg", True)):
-            trace = trace_sklearn(X, y, C, gap, average, args.sklearn_epochs, 3 * ours[-1][0])
+            budget = min(3 * ours[-1][0], args.sklearn_budget)
+            trace = trace_sklearn(X, y, C, gap, average, args.sklearn_epochs, budget)
             runs[label].append(trace)
         for solver in deterministic:
             model = LogisticRegression(C=C, solver=solver)
@@ -206,7 +223,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100k×100 and 50k×5k")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--sklearn-epochs", type=int, default=1000)
-    parser.add_argument("--sgd-budget", type=float, default=20.0, help="seconds per sgd fit")
+    parser.add_argument("--sgd-budget", type=float, default=60.0, help="seconds of a sgd fit")
+    parser.add_argument("--sklearn-budget", type=float, default=180.0, help="seconds, at most")
     parser.add_argument("--only", choices=("dense", "sparse"))
     parser.add_argument("--json", help="also write the traces to this file")
     args = parser.parse_args()
