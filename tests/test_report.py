@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
@@ -12,6 +13,7 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("logistica.plots")
 
 from _report_data import XSS_NAME, binary_report, island, multiclass_report
+from logistica import TabularModel
 from logistica.report import SECTIONS, build, read_data
 from logistica.report.statistics import (
     calibration_intercept_slope,
@@ -195,6 +197,10 @@ def test_refuses_unknown_models_and_labels(tmp_path, binary):
     _, model, X_test, y_test = binary
     with pytest.raises(TypeError, match="LogisticRegression"):
         build(object(), X_test, y_test, tmp_path / "r.html")
+    frame = pd.DataFrame(np.asarray(X_test)[:, :2], columns=["a", "b"])
+    tabular = TabularModel().fit(frame, y_test)
+    with pytest.raises(TypeError, match=r"workflow\.write_report"):
+        build(tabular, frame, y_test, tmp_path / "r.html")
     with pytest.raises(ValueError, match="not fitted on"):
         build(model, X_test, np.where(y_test == "benign", "other", y_test), tmp_path / "r.html")
 

@@ -128,9 +128,15 @@ def unwrap(model, threshold=None) -> ModelView:
         elif hasattr(current, "estimator") and type(current).__name__ == "FrozenEstimator":
             current = current.estimator
         else:
+            hint = (
+                "; for a TabularModel (raw table in), use "
+                "logistica.workflow.write_report(model, X_test, y_test, path)"
+                if type(current).__name__ == "TabularModel"
+                else ""
+            )
             raise TypeError(
                 "report.build needs a fitted logistica LogisticRegression, LogisticRegressionCV, "
-                f"CalibratedModel or ThresholdClassifier, got {type(current).__name__}"
+                f"CalibratedModel or ThresholdClassifier, got {type(current).__name__}{hint}"
             )
     view.layers.append("LogisticRegression")
     view.linear = current
