@@ -180,13 +180,15 @@ def fit_reduced(
     feature_names,
     callback=None,
     fraction: float = 1.0,
-    steps: np.ndarray = STEPS,
+    steps: np.ndarray | None = None,
     raw_start: np.ndarray | None = None,
 ) -> tuple[LogisticRegression, np.ndarray | None]:
     """Solve with reduced sums and set ``model``'s fitted attributes.
 
     ``fraction`` is the share of rows of the Hessian sample (as in ``start``);
-    ``steps`` the trial steps of each pass (:func:`~._newton.solve_chunked`);
+    ``steps`` the trial steps of each pass (:func:`~._newton.solve_chunked`;
+    default: ``STEPS`` for Newton, so that a damped step costs no extra pass,
+    the full step alone for L-BFGS, whose steps are nearly always accepted);
     ``raw_start`` raw-unit starting coefficients (:func:`sample_start`).
     Binary Newton fits end with the exact ``XᵀWX`` (``fisher_information_``).
 
@@ -201,6 +203,8 @@ def fit_reduced(
     if method == "lbfgs" and not problem.penalty.is_smooth:
         raise ValueError("solver 'lbfgs' does not support L1 penalties; use 'newton' or 'auto'")
     max_iter = model.max_iter or (100 if method == "newton" else 1000)
+    if steps is None:
+        steps = STEPS if method == "newton" else STEPS[:1]
     solution, raw_hessian = solve_chunked(
         evaluate, problem, to_raw, moments.weight, start,
         method=method, tol=model.tol, max_iter=max_iter, verbose=model.verbose,

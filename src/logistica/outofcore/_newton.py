@@ -7,8 +7,9 @@ the loss and its gradient at ``base + t·direction`` for each trial step ``t``
 and ``XᵀWX`` at the first one, from all rows or from a fixed random
 ``fraction`` of them in float32: it only shapes the step, the exact float64
 gradient decides optimality. The trial steps are the caller's choice: the Dask
-backend evaluates ``t = 1, ½, ¼`` together (from one ``X @ direction`` and one
-``Xᵀ[r₁ r₂ r₃]`` per partition), so a damped step costs no extra submission;
+backend's Newton evaluates ``t = 1, ½, ¼`` together (from one ``X @ direction``
+and one ``Xᵀ[r₁ r₂ r₃]`` per partition), so a damped step costs no extra
+submission, and its L-BFGS the full step alone (one submission per trial);
 :func:`~logistica.outofcore.fit_files` evaluates the full step alone, whose
 pass already brings the next gradient and Hessian, and backtracks with another
 pass only when the step is rejected. When no trial passes, quadratic
