@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -98,3 +101,17 @@ def test_sparse_moments_equal_dense_weighted_moments(fmt):
         expected_mean = w @ dense
         np.testing.assert_allclose(mean, expected_mean, rtol=1e-12)
         np.testing.assert_allclose(var, w @ (dense - expected_mean) ** 2, rtol=1e-9)
+
+
+def test_import_and_a_small_fit_do_not_load_numba():
+    # Importing numba and loading a first kernel cost ~0.5 s: a cold start of its own.
+    code = (
+        "import sys, numpy as np, logistica\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = rng.standard_normal((500, 20)); y = (X[:, 0] > 0).astype(int)\n"
+        "logistica.LogisticRegression().fit(X, y).predict_proba(X)\n"
+        "logistica.LogisticRegression(solver='lbfgs').fit(X, y)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

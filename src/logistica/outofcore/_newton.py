@@ -33,7 +33,6 @@ import numpy as np
 
 from ..objective.design import Design
 from ..objective.problem import Problem
-from ..solvers._cd_kernels import _best_shift, gram_cd
 from ..solvers.base import Progress, Solution
 from ..solvers.newton import newton_direction
 from ._chunk import Terms
@@ -150,6 +149,8 @@ class _Driver:
         if penalty.is_smooth:
             direction = P @ newton_direction(H, g)
             return direction, float(point.grad @ direction), point.coef + direction
+        from ..solvers._cd_kernels import gram_cd  # compiled: numba is imported here
+
         coef_units = np.linalg.solve(P, point.coef)
         step = np.zeros_like(g)
         gram_cd(H, g, coef_units, self.l1_units, np.zeros_like(g), step, 1000, 1e-3 * violation)
@@ -172,6 +173,8 @@ class _Driver:
         class; the penalty does. Coordinate descent crawls along such flat
         valleys, so the exact minimiser over the shift is taken row by row.
         """
+        from ..solvers._cd_kernels import _best_shift
+
         problem = self.problem
         full = coef.reshape(problem.coef_shape).copy()
         d = problem.n_features

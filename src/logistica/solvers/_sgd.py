@@ -28,7 +28,7 @@ from ..objective.design import Design, StandardizedDesign
 from ..objective.focal import FocalLoss
 from ..objective.loss import BinomialLoss, Loss, MultinomialLoss
 from ..objective.problem import Problem
-from ._sgd_kernels import (
+from ._sgd_params import (
     BINOMIAL,
     FOCAL,
     MULTINOMIAL,
@@ -53,7 +53,6 @@ from ._sgd_kernels import (
     P_TOTAL_WEIGHT,
     P_WARMUP,
     SCHEDULES,
-    sgd_epoch_kernel,
 )
 
 __all__ = [
@@ -500,6 +499,8 @@ def sgd_epoch(
     batch_size = min(config.batch_size, rows.size)
     values = np.empty(-(-rows.size // batch_size) if config.history == "batch" else 0)
     counters = np.array([state.samples_seen, state.n_steps, state.n_averaged], dtype=np.int64)
+    from ._sgd_kernels import sgd_epoch_kernel  # numba is imported on the first epoch
+
     sgd_epoch_kernel(
         prepared.X,
         prepared.data,

@@ -32,46 +32,39 @@ import numba
 import numpy as np
 
 from ..objective._kernels import binomial_value_residual, multinomial_value_residual
+from ._sgd_params import (
+    BINOMIAL,
+    MULTINOMIAL,
+    P_ADAM,
+    P_AVERAGE_START,
+    P_BATCH_SIZE,
+    P_BETA1,
+    P_BETA2,
+    P_CENTERED,
+    P_EPOCH_SAMPLES,
+    P_EPSILON,
+    P_GAMMA,
+    P_HORIZON,
+    P_MOMENTUM,
+    P_NESTEROV,
+    P_POWER_T,
+    P_RATE,
+    P_SCHEDULE,
+    P_STEP_EPOCHS,
+    P_STEP_GAMMA,
+    P_TOTAL_WEIGHT,
+    P_WARMUP,
+)
 
 __all__ = [
-    "BINOMIAL",
-    "FOCAL",
-    "MULTINOMIAL",
-    "SCHEDULES",
     "focal_value_residual",
     "schedule_rate",
     "sgd_epoch_kernel",
 ]
 
-BINOMIAL, MULTINOMIAL, FOCAL = 0, 1, 2
-#: Codes of the learning-rate schedules, in the order of these names.
-SCHEDULES = ("constant", "invscaling", "step", "cosine")
 _INVSCALING, _STEP, _COSINE = 1, 2, 3
 _BLOCK_ROWS = 256  # rows gathered at a time: a full batch never needs an n×d buffer
 
-# Slots of the ``params`` vector of sgd_epoch_kernel.
-(
-    P_RATE,
-    P_EPOCH_SAMPLES,
-    P_SCHEDULE,
-    P_POWER_T,
-    P_STEP_EPOCHS,
-    P_STEP_GAMMA,
-    P_HORIZON,
-    P_WARMUP,
-    P_MOMENTUM,
-    P_NESTEROV,
-    P_ADAM,
-    P_BETA1,
-    P_BETA2,
-    P_EPSILON,
-    P_AVERAGE_START,
-    P_BATCH_SIZE,
-    P_TOTAL_WEIGHT,
-    P_GAMMA,
-    P_CENTERED,
-) = range(19)
-N_PARAMS = 19
 # Slots of the ``counters`` vector: schedule position, optimiser steps, averaged iterates.
 C_SAMPLES, C_STEPS, C_AVERAGED = range(3)
 
@@ -97,6 +90,7 @@ def schedule_rate(
 
     Examples
     --------
+    >>> from logistica.solvers._sgd_params import SCHEDULES
     >>> schedule_rate(1.0, 3.0, 100.0, SCHEDULES.index("invscaling"), 0.5, 10.0, 0.5, 1.0, 0.0)
     0.5
     """
@@ -229,6 +223,7 @@ def sgd_epoch_kernel(
 
     Examples
     --------
+    >>> from logistica.solvers._sgd_params import N_PARAMS
     >>> X = np.array([[1.0], [-1.0]]); coef = np.zeros(2); empty = np.empty(0)
     >>> params = np.zeros(N_PARAMS); params[P_RATE] = 1.0; params[P_EPOCH_SAMPLES] = 2
     >>> params[P_BATCH_SIZE] = 2; params[P_TOTAL_WEIGHT] = 1.0; params[P_AVERAGE_START] = np.inf
