@@ -115,3 +115,25 @@ def test_import_and_a_small_fit_do_not_load_numba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_focal_compiled_path_equals_the_numpy_path_chunk_by_chunk():
+    rng = np.random.default_rng(6)
+    n = 2 * _fused.COMPILED_MIN
+    raw = rng.standard_normal(n) * 6
+    y = (rng.random(n) < 0.5).astype(float)
+    w = rng.random(n)
+    value, residual = _fused.focal_value_residual(raw, y, w, 1.5)  # compiled
+    chunks = [
+        _fused.focal_value_residual(raw[s], y[s], w[s], 1.5)  # NumPy, below the size cut
+        for s in (
+            slice(0, n // 4),
+            slice(n // 4, n // 2),
+            slice(n // 2, 3 * n // 4),
+            slice(3 * n // 4, n),
+        )
+    ]
+    np.testing.assert_allclose(value, sum(v for v, _ in chunks), rtol=1e-12)
+    np.testing.assert_allclose(
+        residual, np.concatenate([r for _, r in chunks]), rtol=1e-10, atol=1e-300
+    )

@@ -13,10 +13,10 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from logistica import LogisticRegression, stream_fit
 from logistica.exceptions import ConvergenceWarning
 from logistica.objective import BinomialLoss, MultinomialLoss, Problem, make_penalty
+from logistica.objective._kernels import focal_value_residual
 from logistica.objective.focal import FocalLoss
 from logistica.solvers import solve
 from logistica.solvers._sgd import SGDConfig, SGDState, kernel_data, sgd_epoch
-from logistica.solvers._sgd_kernels import focal_value_residual
 
 
 def _problem(n_classes: int, sparse: bool, C: float = 1.0, l1_ratio: float = 0.0, seed=0):

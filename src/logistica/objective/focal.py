@@ -27,6 +27,7 @@ import math
 import numpy as np
 from scipy.special import expit
 
+from ._fused import focal_value_residual
 from .loss import BinomialLoss, Loss
 
 __all__ = ["FocalLoss"]
@@ -77,30 +78,13 @@ class FocalLoss(Loss):
     def __repr__(self) -> str:
         return f"FocalLoss(gamma={self.gamma:g})"
 
-    def _parts(self, raw: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sign ``2y - 1``, ``S = -log p_t`` and the modulating factor ``q^γ``."""
-        sign = 2.0 * y - 1.0
-        neg_log_pt = np.logaddexp(0.0, raw) - y * raw
-        modulator = np.exp(-self.gamma * np.logaddexp(0.0, sign * raw))
-        return sign, neg_log_pt, modulator
-
     def value(self, raw, y, sample_weight):
-        if self.gamma == 0.0:
-            return self._binomial.value(raw, y, sample_weight)
-        _, neg_log_pt, modulator = self._parts(raw, y)
-        return float(sample_weight @ (modulator * neg_log_pt))
+        return self.value_and_residual(raw, y, sample_weight)[0]
 
     def value_and_residual(self, raw, y, sample_weight):
         if self.gamma == 0.0:
             return self._binomial.value_and_residual(raw, y, sample_weight)
-        sign, neg_log_pt, modulator = self._parts(raw, y)
-        value = float(sample_weight @ (modulator * neg_log_pt))
-        residual = expit(raw)
-        residual -= y
-        residual -= sign * self.gamma * expit(sign * raw) * neg_log_pt
-        residual *= modulator
-        residual *= sample_weight
-        return value, residual
+        return focal_value_residual(raw, y, sample_weight, self.gamma)
 
     def hessian_state(self, raw, sample_weight):
         raise NotImplementedError(_NO_HESSIAN)

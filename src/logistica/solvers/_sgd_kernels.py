@@ -31,7 +31,11 @@ import math
 import numba
 import numpy as np
 
-from ..objective._kernels import binomial_value_residual, multinomial_value_residual
+from ..objective._kernels import (
+    binomial_value_residual,
+    focal_value_residual,
+    multinomial_value_residual,
+)
 from ._sgd_params import (
     BINOMIAL,
     MULTINOMIAL,
@@ -57,7 +61,6 @@ from ._sgd_params import (
 )
 
 __all__ = [
-    "focal_value_residual",
     "schedule_rate",
     "sgd_epoch_kernel",
 ]
@@ -104,46 +107,6 @@ def schedule_rate(
     if warmup > 0:
         rate *= min(1.0, max(epochs, 1.0 / epoch_samples) / warmup)
     return rate
-
-
-@numba.njit(cache=True)
-def _softplus(z: float) -> float:
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-
-
-@numba.njit(cache=True)
-def _sigmoid(z: float) -> float:
-    e = math.exp(-abs(z))
-    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
-
-
-@numba.njit(cache=True)
-def focal_value_residual(
-    raw: np.ndarray,
-    y: np.ndarray,
-    sample_weight: np.ndarray,
-    residual: np.ndarray,
-    gamma: float,
-) -> float:
-    """The focal loss's ``Σ sᵢℓᵢ`` and residual ``sᵢ·dℓ/dzᵢ`` (as ``FocalLoss``), in one pass.
-
-    Examples
-    --------
-    >>> residual = np.empty(1)
-    >>> value = focal_value_residual(np.zeros(1), np.ones(1), np.ones(1), residual, 2.0)
-    >>> round(value, 6), residual.round(6)
-    (0.173287, array([-0.298287]))
-    """
-    total = 0.0
-    for i in range(raw.shape[0]):
-        z, target = raw[i], y[i]
-        sign = 2.0 * target - 1.0
-        neg_log_pt = _softplus(z) - target * z
-        modulator = math.exp(-gamma * _softplus(sign * z))
-        total += sample_weight[i] * modulator * neg_log_pt
-        slope = _sigmoid(z) - target - sign * gamma * _sigmoid(sign * z) * neg_log_pt
-        residual[i] = sample_weight[i] * modulator * slope
-    return total
 
 
 @numba.njit(cache=True)
