@@ -84,6 +84,18 @@ def _objective(coef, intercept, X, y, C: float) -> float:
     return float(total + 0.5 * np.sum(coef**2) / C)
 
 
+class _Results(list):
+    """Rows of the report, each also printed to stderr as it comes (runs are long)."""
+
+    def append(self, row: dict) -> None:
+        print(json.dumps(row, default=float), file=sys.stderr, flush=True)
+        super().append(row)
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.append(row)
+
+
 def _timed(fit, repeat: int):
     """``(result, seconds)``: the last result and the median of ``repeat`` runs."""
     seconds, result = [], None
@@ -116,7 +128,7 @@ def run(
     from logistica.dask import LogisticRegression as DaskLR
 
     X, y = _problem(rows, d, classes)
-    results = []
+    results = _Results()
     # warm-up (imports, cached numba kernels): first-call costs are not the fit's
     logistica.LogisticRegression(C=C).fit(X[:2000], y[:2000])
     memory, seconds, runs = _timed(lambda: logistica.LogisticRegression(C=C).fit(X, y), repeat)
