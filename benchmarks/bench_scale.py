@@ -97,7 +97,7 @@ class _Results(list):
 
 
 def _timed(fit, repeat: int):
-    """``(result, seconds)``: the last result and the median of ``repeat`` runs."""
+    """``(result, median, seconds)``: the last result, the median and all ``repeat`` times."""
     seconds, result = [], None
     for _ in range(repeat):
         start = time.perf_counter()
