@@ -31,6 +31,14 @@ __all__ = [
 COMPILED_MIN = 50_000
 
 
+def _compiled(name: str, raw, y, sample_weight, *extra) -> tuple[float, np.ndarray]:
+    """Run the value-and-residual kernel ``name`` of :mod:`._kernels` (imported on first use)."""
+    from . import _kernels
+
+    residual = np.empty_like(raw)
+    return float(getattr(_kernels, name)(raw, y, sample_weight, residual, *extra)), residual
+
+
 def binomial_value_residual(
     raw: np.ndarray, y: np.ndarray, sample_weight: np.ndarray
 ) -> tuple[float, np.ndarray]:
@@ -56,10 +64,7 @@ def binomial_value_residual(
     raw = np.ascontiguousarray(raw, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     if raw.size >= COMPILED_MIN:
-        from ._kernels import binomial_value_residual as kernel
-
-        residual = np.empty_like(raw)
-        return float(kernel(raw, y, sample_weight, residual)), residual
+        return _compiled("binomial_value_residual", raw, y, sample_weight)
     e = np.exp(-np.abs(raw))
     log1pexp = np.maximum(raw, 0.0) + np.log1p(e)
     proba = np.where(raw >= 0, 1.0, e) / (1.0 + e)
@@ -96,10 +101,7 @@ def focal_value_residual(
     raw = np.ascontiguousarray(raw, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     if raw.size >= COMPILED_MIN:
-        from ._kernels import focal_value_residual as kernel
-
-        residual = np.empty_like(raw)
-        return float(kernel(raw, y, sample_weight, residual, float(gamma))), residual
+        return _compiled("focal_value_residual", raw, y, sample_weight, float(gamma))
     sign = 2.0 * y - 1.0
     neg_log_pt = np.logaddexp(0.0, raw) - y * raw
     modulator = np.exp(-gamma * np.logaddexp(0.0, sign * raw))
@@ -136,10 +138,7 @@ def multinomial_value_residual(
     raw = np.ascontiguousarray(raw, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.intp)
     if raw.size >= COMPILED_MIN:
-        from ._kernels import multinomial_value_residual as kernel
-
-        residual = np.empty_like(raw)
-        return float(kernel(raw, y, sample_weight, residual)), residual
+        return _compiled("multinomial_value_residual", raw, y, sample_weight)
     rows = np.arange(raw.shape[0])
     row_max = raw.max(axis=1)
     residual = np.exp(raw - row_max[:, None])
