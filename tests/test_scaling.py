@@ -90,11 +90,14 @@ def test_income_in_cents(solver, tol):
     X = np.column_stack([income, age])
     reference = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12).params
     if solver == "gd" and tol == 1e-10:
-        # gd's directional derivative -‖g‖² drowns in rounding before 1e-10: it must say so
-        with pytest.warns(ConvergenceWarning, match="floating-point limit"):
+        # gd's directional derivative -‖g‖² is at the rounding level near 1e-10: whether
+        # it gets there depends on the last bits of the loss, but it converges or says why
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
             model = LogisticRegression(C=np.inf, solver=solver, tol=tol).fit(X, y)
-        assert not model.converged_
-        return
+        if not model.converged_:
+            assert any("floating-point limit" in str(w.message) for w in caught)
+            return
     model = LogisticRegression(C=np.inf, solver=solver, tol=tol, max_iter=20_000).fit(X, y)
     assert model.converged_
     # the default tol promises ~sqrt(tol) relative accuracy of the estimates at worst

@@ -350,11 +350,14 @@ def covariance(fit: FittedLikelihood, cov_type: str = "nonrobust", groups=None) 
     if cov_type == "nonrobust":
         return bread
     if cov_type == "cluster":
-        return _cluster_covariance(fit, raw, bread, groups)
-    n, k = fit.nobs, fit.n_params
-    meat = _meat(fit, raw, cov_type, bread)
-    correction = n / (n - k) if cov_type == "HC1" else 1.0
-    return correction * (bread @ meat @ bread)
+        cov = _cluster_covariance(fit, raw, bread, groups)
+    else:
+        n, k = fit.nobs, fit.n_params
+        meat = _meat(fit, raw, cov_type, bread)
+        correction = n / (n - k) if cov_type == "HC1" else 1.0
+        cov = correction * (bread @ meat @ bread)
+    # products of symmetric matrices are symmetric only up to rounding: make it exact
+    return (cov + cov.T) / 2
 
 
 def check_cov_type(cov_type: str, groups, fit: FittedLikelihood) -> None:
