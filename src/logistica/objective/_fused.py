@@ -1,15 +1,15 @@
 """Loss value with residual, column moments, squared sparse products: NumPy or compiled.
 
-On large sparse data the compiled loops also avoid NumPy's temporaries of the
-size of ``X`` (five of them for the sparse variances), which dominated the
-extra memory of a sparse fit.
-
 The compiled kernels (:mod:`._kernels`) do each job in one pass and win on large
 arrays. On small ones they lose: importing numba and loading its first kernel
 cost ~0.5 s once per process, two orders of magnitude more than the NumPy
 expressions below on a few thousand rows. So a small fit never touches numba
 (``import logistica`` does not import it either), and a large one pays the
 fixed cost once, where it is a small fraction of the fit.
+
+On large sparse data the compiled loops also avoid NumPy's temporaries of the
+size of ``X`` (five of them for the sparse variances), which dominated the
+extra memory of a sparse fit.
 """
 
 from __future__ import annotations

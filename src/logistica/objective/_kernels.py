@@ -1,5 +1,7 @@
-"""Fused, compiled kernels: loss value and residual in one pass over the raw predictions,
-and weighted column moments in one pass over a dense design.
+"""Fused, compiled kernels: loss value and residual (binomial, multinomial, focal) in one
+pass over the raw predictions, weighted column moments in one pass over a dense design,
+and the variances and squared products of sparse designs over their stored entries.
+Callers go through :mod:`._fused`, which keeps small inputs in NumPy.
 
 NumPy needs about ten passes (max, subtract, exp, sum, log, divide, gather,
 weight, ...) over an (n, K) array to get the multinomial loss and residual;
