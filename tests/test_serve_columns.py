@@ -79,3 +79,25 @@ def test_design_from_columns_equals_the_models(seed):
     with pytest.warns(logistica.exceptions.UnseenLevelWarning):
         expected = model.transform(rows).to_numpy()
     np.testing.assert_array_equal(TabularDesign(model)(columns), expected)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"calibration": "sigmoid"}, {"threshold": 0.3}, {"cost_matrix": [[0, 1], [5, 0]]}],
+)
+def test_scorer_decisions_equal_the_chains_predict(params):
+    """The decision the service returns is the chain's own ``predict`` (the label when
+    no threshold or cost matrix decides)."""
+    from logistica.serve.scoring import Scorer
+
+    frame, y = table(seed=3)
+    model = logistica.TabularModel(**params).fit(frame, y)
+    rows = table(n=400, seed=4)[0]
+    columns = {"age": rows["age"].to_numpy(dtype=np.float64),
+               "city": rows["city"].to_numpy(dtype=object),
+               "member": rows["member"].to_numpy(dtype=object)}  # fmt: skip
+    scored = Scorer(model).score(columns)
+    np.testing.assert_array_equal(scored.decision, model.predict(rows))
+    np.testing.assert_allclose(scored.proba, model.predict_proba(rows), rtol=1e-12)
+    if params.get("threshold") or params.get("cost_matrix"):
+        assert (scored.decision != scored.label).any()  # the rule changes some decisions

@@ -451,7 +451,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         >>> model.decision_function(X[:2]).round(3)
         array([-1.918, -1.151])
         """
-        check_is_fitted(self)
+        if "coef_" not in vars(self):
+            check_is_fitted(self)
         X = validate_X(self, X)
         scores = safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
         if scores.shape[1] == 1:

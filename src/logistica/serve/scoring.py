@@ -72,6 +72,7 @@ class Scorer:
         self.classes = np.asarray(model.classes_)
         self._named = getattr(self.linear, "feature_names_in_", None) is not None
         self._design = TabularDesign(model) if self.tabular else None
+        self._rule = isinstance(self.chain, ThresholdClassifier)
 
     def design(self, table: Table):
         """What the chain takes: the tabular design, or the numeric columns.
@@ -100,7 +101,8 @@ class Scorer:
         design = self.design(table)
         proba = self.chain.predict_proba(design)
         label = self.classes[proba.argmax(axis=1)]
-        decision = self.chain.predict(design)
+        # without a threshold or cost matrix the chain decides by the most probable class
+        decision = self.chain.predict(design) if self._rule else label
         margin = self.linear.decision_function(design) if "margin" in outputs else None
         explanation = None
         if explain:
