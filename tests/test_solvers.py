@@ -161,6 +161,37 @@ def test_auto_prefers_subsampled_newton_cg_for_tall_multinomial_data():
     assert choose(short) == "lbfgs"
 
 
+def test_auto_linear_solver_factorises_only_cheap_hessians():
+    """Cholesky for tiny models, cheap Grams and float32-subsampled tall data; CG
+    where the Gram would cost more than ~8 passes over the data."""
+    newton = get("newton")
+
+    def uses_cg(n, d):
+        return newton._uses_cg(Problem(np.zeros((n, d)), np.arange(n) % 2, BinomialLoss(), L2(1.0)))
+
+    assert not uses_cg(100_000, 10)  # 11 coefficients
+    assert not uses_cg(900, 48)  # Gram of 2.2e6 multiply-adds
+    assert not uses_cg(200_000, 100)  # float32 Gram of 20k rows: 5 passes
+    assert uses_cg(50_000, 200)  # Gram on all rows: 201 passes
+    assert uses_cg(20_000, 300)
+
+
+def test_newton_cg_on_all_rows_reaches_the_cholesky_optimum_on_collinear_data():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((6_000, 40))
+    for j in range(1, 40):  # neighbouring columns correlated 0.98, scales 0.01 to 100
+        X[:, j] = 0.98 * X[:, j - 1] + 0.2 * X[:, j]
+    X *= np.logspace(-2, 2, 40)
+    y = (rng.random(6_000) < 1 / (1 + np.exp(-(X / X.std(0)) @ rng.standard_normal(40)))) * 1.0
+    problem = Problem(X, y, BinomialLoss(), NoPenalty())
+    cg = get("newton", linear_solver="cg").solve(problem, tol=1e-9)
+    exact = get("newton", linear_solver="cholesky").solve(problem, tol=1e-9)
+    assert cg.converged and exact.converged and cg.n_iter <= 20
+    _, grad, _ = problem.value_grad(cg.coef)
+    assert problem.optimality(cg.coef, grad) <= 1e-9
+    assert cg.history[-1] == pytest.approx(exact.history[-1], rel=1e-12)
+
+
 def test_newton_rejects_an_unknown_linear_solver():
     with pytest.raises(ValueError, match="linear_solver"):
         get("newton", linear_solver="qr").solve(_problem("binomial", False))

@@ -9,8 +9,10 @@ steps stop contracting the gradient fast enough, the solver switches to the
 exact Hessian. A singular Hessian (unpenalized collinear columns, separation)
 falls back to a minimum-norm eigen-solve.
 
-When the Hessian is too costly to form (multinomial losses need K(K+1)/2 Gram
-products), the Newton system is solved inexactly by conjugate gradients on
+When forming the Hessian costs more than the steps it saves (multinomial
+losses need K(K+1)/2 Gram products; a Gram on all rows of a problem with more
+than a few dozen coefficients costs tens of passes over X), the Newton system
+is solved inexactly by conjugate gradients on
 Hessian-vector products of the subsample, to a relative residual that tightens
 as the gradient shrinks (Eisenstat & Walker's forcing term).
 """
@@ -32,6 +34,12 @@ __all__ = ["Newton", "newton_direction"]
 
 #: Largest number of coefficients for which "auto" forms dense Hessians.
 AUTO_MAX_COEF = 1000
+#: Models this small, or Grams this cheap (multiply-adds, ~1 ms), always get a
+#: factorised Hessian: cheap, and its steps converge quadratically to full precision.
+_CHOLESKY_ALWAYS = 16
+_GRAM_ALWAYS = 2e7
+#: A Gram costing up to this many passes over the data is formed and factorised.
+_GRAM_PASSES = 8
 
 
 def newton_direction(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -107,9 +115,12 @@ class Newton(Solver):
     -------
     linear_solver : {"auto", "cholesky", "cg"}, default="auto"
         How Newton systems are solved: forming the Hessian and factorising it,
-        or conjugate gradients on Hessian-vector products. ``"auto"`` uses CG
-        when forming the Hessian would cost more than ~2000·n Gram entries
-        (multinomial with many classes, or more than 1000 coefficients).
+        or conjugate gradients on Hessian-vector products. ``"auto"`` factorises
+        when the model has at most 16 coefficients or the Hessian (on its row
+        subsample, in float32) costs at most ~8 passes over the data or ~2e7
+        multiply-adds, and uses
+        CG otherwise (multinomial with many classes, more than 1000
+        coefficients, and most problems with fewer than ~200k rows).
     hessian_rows : "auto", int or None, default="auto"
         Rows used to estimate the Hessian. ``"auto"``: with Cholesky,
         ``max(20_000, 40·n_coef)`` rows in float32 when the data has at least
@@ -137,11 +148,18 @@ class Newton(Solver):
         if not cls.supports(problem) or problem.design.is_sparse:
             return None
         solver = cls()
-        if solver._uses_cg(problem):
+        if solver._hessian_too_costly(problem):
             # CG on a row subsample beats L-BFGS (100k×100, 10 classes: 11 iterations,
-            # 0.65 s vs 26 iterations, 1.0 s); on all rows its products cost too much.
+            # 0.65 s vs 26 iterations, 1.0 s); on all rows of a wide or many-class
+            # problem its products cost too much.
             return 2.0 if solver._hessian_rows(problem, cg=True) is not None else None
-        return 2.0 if problem.n_coef <= AUTO_MAX_COEF else None
+        return 2.0
+
+    def _hessian_too_costly(self, problem: Problem) -> bool:
+        """Forming the Hessian at all would cost more than ~2000·d Gram entries."""
+        # a multinomial Hessian takes K(K+1)/2 Gram products of size d²
+        gram_cost = problem.n_outputs * (problem.n_outputs + 1) // 2 * problem.n_features**2
+        return problem.n_coef > AUTO_MAX_COEF or gram_cost > 2000 * problem.n_features
 
     def _uses_cg(self, problem: Problem) -> bool:
         choice = self.options["linear_solver"]
@@ -149,9 +167,21 @@ class Newton(Solver):
             raise ValueError(f"linear_solver must be 'auto', 'cholesky' or 'cg', got {choice!r}")
         if choice != "auto":
             return choice == "cg"
-        # forming a multinomial Hessian takes K(K+1)/2 Gram products of size d²
-        gram_cost = problem.n_outputs * (problem.n_outputs + 1) // 2 * problem.n_features**2
-        return problem.n_coef > AUTO_MAX_COEF or gram_cost > 2000 * problem.n_features
+        if self._hessian_too_costly(problem):
+            return True
+        # A Gram of m rows costs m·p² multiply-adds at GEMM speed; a Hessian-vector
+        # product two passes over the data at memory speed, ~5-15 of them per step.
+        # Measured (benchmarks: 5k-200k rows, 20-500 coefficients, collinear, badly
+        # scaled and nearly separated data): CG is as fast or up to 5x faster unless
+        # the Gram costs under ~8 passes over the data (a float32 row subsample of a
+        # tall problem) or under ~1 ms.
+        rows = self._hessian_rows(problem, cg=False)
+        width = problem.n_features + problem.fit_intercept
+        blocks = problem.n_outputs * (problem.n_outputs + 1) // 2
+        gram = blocks * width**2 * (0.5 * rows if rows else problem.n_samples)
+        passes = problem.n_samples * problem.n_coef
+        small = problem.n_coef <= _CHOLESKY_ALWAYS or gram <= _GRAM_ALWAYS
+        return not small and gram > _GRAM_PASSES * passes
 
     def _hessian_rows(self, problem: Problem, cg: bool) -> int | None:
         rows = self.options["hessian_rows"]
