@@ -78,6 +78,27 @@ def test_fit_files_equals_in_memory_fit(data, target, weight, params):
     )
 
 
+@pytest.mark.parametrize("target", ["y", "y3"])
+def test_spilled_passes_give_the_same_fit_and_leave_no_file(data, target, tmp_path, monkeypatch):
+    """Later passes read the decoded batches back from the spill file: the same numbers
+    as decoding the files again, the file gone after the fit (TMPDIR points at tmp_path)."""
+    import tempfile
+
+    root, frame, _ = data
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    common = {"target": target, "features": FEATURES, "sample_weight": "w", "batch_size": 700,
+              "C": 0.5, "tol": 1e-10}  # fmt: skip
+    spilled = fit_files(root, spill=True, **common)
+    streamed = fit_files(root, spill=False, **common)
+    np.testing.assert_array_equal(spilled.coef_, streamed.coef_)
+    np.testing.assert_array_equal(spilled.intercept_, streamed.intercept_)
+    width = spilled.coef_.shape[1]
+    assert spilled.fit_stats_["spilled_bytes"] == len(frame) * (width + 2) * 8
+    assert streamed.fit_stats_["spilled_bytes"] == 0
+    assert spilled.fit_stats_["passes"] == streamed.fit_stats_["passes"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_fisher_information_gives_the_standard_errors_without_a_pass(data):
     root, frame, design = data
     model = fit_files(root, target="y", features=FEATURES, C=np.inf, tol=1e-10)
@@ -111,11 +132,12 @@ _MEMORY_SCRIPT = textwrap.dedent(
         with open("/proc/self/status") as f:
             return next(int(line.split()[1]) for line in f if line.startswith(key)) * 1024
     # imports, compiled kernels, Arrow's thread and memory pools: a fit on one file
-    logistica.fit_files(warm, target="y", batch_size=batch)
+    logistica.fit_files(warm, target="y", batch_size=batch, spill=False)
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # the peak RSS (VmHWM) restarts from the current RSS
     before = status("VmRSS")
-    model = logistica.fit_files(root, target="y", batch_size=batch, C=1.0)
+    # streaming from the files, as when the decoded data exceed the memory
+    model = logistica.fit_files(root, target="y", batch_size=batch, C=1.0, spill=False)
     print(json.dumps({
         "peak_growth": status("VmHWM") - before,
         "arrow_peak": pa.default_memory_pool().max_memory(),

@@ -38,6 +38,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..estimators import LogisticRegression
 from ..objective import make_loss
 from ._chunk import Moments, Terms, chunk_moments, chunk_terms
+from ._spill import Spill, spill_fits
 from ._model import (
     check_supported,
     class_multipliers,
@@ -125,11 +126,13 @@ class _Reader:
         self.rows = dataset.count_rows()
         self.passes = 0
         self.bytes_scanned = 0
+        self.spill: Spill | None = None
+        self.spilled = False
+        self.spilled_bytes = 0
 
-    def batches(self, columns: list[str], label: str):
-        """Record batches of ``columns``, one pass over the data."""
+    def _bar(self, label: str) -> Progress:
         self.passes += 1
-        bar = Progress(
+        return Progress(
             TextColumn(f"pass {self.passes} ({label})"),
             BarColumn(),
             TextColumn("{task.completed:,}/{task.total:,} rows"),
@@ -137,7 +140,10 @@ class _Reader:
             console=self.console,
             disable=not self.show,
         )
-        with bar:
+
+    def batches(self, columns: list[str], label: str):
+        """Record batches of ``columns``, one pass over the data."""
+        with self._bar(label) as bar:
             task = bar.add_task(label, total=self.rows)
             for batch in self._read(columns):
                 if batch.num_rows == 0:
@@ -172,12 +178,38 @@ class _Reader:
                 yield from reader.iter_batches(self.batch_size, columns=columns, use_threads=True)
 
     def arrays(self, layout: _Layout, label: str):
-        """``(X, codes, weight, offset)`` per batch."""
+        """``(X, codes, weight, offset)`` per batch: decoded from the files, or read back
+        from the spill file once a whole pass has written it."""
+        if self.spill is not None and self.spilled:
+            yield from self._spilled(label)
+            return
+        if self.spill is not None:  # a pass left unfinished wrote part of the file
+            self.spill.close()
+            self.spill = Spill()
         columns = [*layout.numeric, *layout.categorical, *layout.columns, self.target]
         columns += [name for name in (self.weight, self.offset) if name is not None]
         buffers: dict = {}
         for batch in self.batches(list(dict.fromkeys(columns)), label):
-            yield _encode(batch, layout, self.target, self.weight, self.offset, buffers)
+            arrays = _encode(batch, layout, self.target, self.weight, self.offset, buffers)
+            if self.spill is not None:
+                self.spill.write(arrays)
+            yield arrays
+        self.spilled = self.spill is not None
+
+    def _spilled(self, label: str):
+        with self._bar(f"{label}, spill file") as bar:
+            task = bar.add_task(label, total=self.rows)
+            for arrays in self.spill.batches():
+                self.bytes_scanned += sum(a.nbytes for a in arrays if a is not None)
+                yield arrays
+                bar.update(task, advance=arrays[0].shape[0])
+
+    def close(self) -> None:
+        """Delete the spill file, if any."""
+        if self.spill is not None:
+            self.spilled_bytes = self.spill.nbytes
+            self.spill.close()
+            self.spill = None
 
 
 def _column(batch, name: str) -> np.ndarray:
@@ -300,6 +332,7 @@ def fit_files(
     progress: bool | None = None,
     design: Callable[[pd.DataFrame], np.ndarray] | None = None,
     design_names: Sequence[str] | None = None,
+    spill: bool | None = None,
     **estimator_params,
 ) -> LogisticRegression:
     """Fit a :class:`~logistica.LogisticRegression` exactly, streaming files batch by batch.
@@ -331,6 +364,14 @@ def fit_files(
         ``logistica fit --out-of-core`` does). Needs ``design_names``.
     design_names : sequence of str, optional
         Names of the design's columns (the model's ``feature_names_in_``).
+    spill : bool, optional
+        Write the decoded batches (float64 design, labels, weights, offsets) to
+        a temporary file in ``TMPDIR`` during the first pass that decodes them,
+        and read that file in the later passes instead of decoding the files
+        again. Default: when the decoded data fit in half the available memory
+        (so the operating system keeps the file in its page cache; the
+        process's memory stays bounded by the batch) and in the free space of
+        ``TMPDIR``. The file is deleted when the fit ends.
     **estimator_params
         Parameters of :class:`~logistica.LogisticRegression` (``C``, ``l1_ratio``,
         ``standardize``, ``class_weight``, ``penalty_factor``, ``tol``,
@@ -340,7 +381,7 @@ def fit_files(
     -------
     LogisticRegression
         An ordinary fitted model, plus ``fit_stats_`` (passes over the data,
-        bytes scanned, rows, time) and, for binary models,
+        bytes scanned, rows, bytes spilled, time) and, for binary models,
         ``fisher_information_``: the unpenalized ``XᵀWX`` at the estimate
         (features then intercept, raw units).
 
@@ -369,11 +410,34 @@ def fit_files(
     layout.multipliers = class_multipliers(model, layout.classes, totals)
     loss = make_loss(len(layout.classes))
     n_coef = (len(layout.feature_names) + model.fit_intercept) * loss.n_outputs
+    decoded = reader.rows * (len(layout.feature_names) + 2 + (offset is not None)) * 8
+    if spill is None:
+        spill = spill_fits(decoded)
+    if spill:
+        reader.spill = Spill()
+    try:
+        model, rows = _fit_passes(model, reader, layout, loss, n_coef)
+    finally:
+        reader.close()
+    model.fit_stats_ = {
+        "passes": reader.passes,
+        "bytes_scanned": reader.bytes_scanned,
+        "rows": rows,
+        "batch_size": reader.batch_size,
+        "graph_submissions": 0,
+        "spilled_bytes": reader.spilled_bytes,
+        "seconds": time.perf_counter() - started,
+    }
+    return model
+
+
+def _fit_passes(model, reader: _Reader, layout: _Layout, loss, n_coef: int):
+    """The moments pass, the start from a row sample, then Newton's passes."""
     zero = np.zeros(n_coef)
 
-    # Every pass re-reads and decodes the files, which costs more than an exact
-    # float64 XᵀWX of the batch: a Hessian from a row sample saves less than the
-    # extra iterations it needs (2M×100: 5 instead of 4 from a 4% sample).
+    # Every pass re-reads the data (decoded files, or the spill file), which costs
+    # more than an exact float64 XᵀWX of the batch: a Hessian from a row sample saves
+    # less than the extra iterations it needs (2M×100: 5 instead of 4 from a 4% sample).
     fraction = 1.0
 
     def batch_sums(index, arrays, base, direction, steps, hessian) -> Terms:
@@ -407,15 +471,7 @@ def fit_files(
         start=start, feature_names=layout.feature_names, fraction=fraction, steps=_STEPS,
         raw_start=raw_start,
     )  # fmt: skip
-    model.fit_stats_ = {
-        "passes": reader.passes,
-        "bytes_scanned": reader.bytes_scanned,
-        "rows": int(moments_total.rows),
-        "batch_size": reader.batch_size,
-        "graph_submissions": 0,
-        "seconds": time.perf_counter() - started,
-    }
-    return model
+    return model, int(moments_total.rows)
 
 
 class _RowSample:

@@ -1,0 +1,128 @@
+"""A spill file of decoded batches: the passes after the first read it, not the data files.
+
+Decoding Parquet (or parsing CSV) costs about as much per pass as a whole
+in-memory fit, and an exact out-of-core Newton fit makes five or more passes.
+:class:`Spill` writes each batch's decoded arrays — the float64 design block,
+labels, weights and offsets — to one temporary file during the first pass that
+decodes them, and later passes read them back with ``readinto`` into reused
+buffers: a copy from the operating system's page cache when the file fits in
+it, so the process's own memory stays bounded by the batch.
+
+:func:`spill_fits` decides whether to spill: only when the decoded data fit in
+half the memory the system reports available (beyond that, reads would come
+from disk and decoding the compressed files may be faster) and in the free
+space of the spill directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+__all__ = ["Spill", "spill_fits"]
+
+
+def _available_memory() -> int | None:
+    """``MemAvailable`` of ``/proc/meminfo`` in bytes (None where there is none)."""
+    try:
+        with open("/proc/meminfo") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def spill_fits(n_bytes: int, directory: str | None = None) -> bool:
+    """Whether ``n_bytes`` of decoded batches should be spilled to ``directory``.
+
+    True when they fit in half the available memory (so they stay in the page
+    cache) and in the directory's free space with a 10% margin.
+
+    Examples
+    --------
+    >>> spill_fits(1 << 20)
+    True
+    >>> spill_fits(1 << 62)
+    False
+    """
+    memory = _available_memory()
+    if memory is None or n_bytes > memory // 2:
+        return False
+    free = _free_space(directory or tempfile.gettempdir())
+    return free is not None and n_bytes * 1.1 < free
+
+
+def _free_space(directory: str) -> int | None:
+    try:
+        stats = os.statvfs(directory)
+    except (OSError, AttributeError):
+        return None
+    return stats.f_bavail * stats.f_frsize
+
+
+class Spill:
+    """Batches of ``(X, y, sample_weight, offset)`` written once, read back per pass.
+
+    Parameters
+    ----------
+    directory : str, optional
+        Where the temporary file goes (default: the system's temporary directory).
+        The file is unlinked at once (POSIX), so it disappears with the process.
+
+    Examples
+    --------
+    >>> spill = Spill()
+    >>> X = np.arange(6.0).reshape(3, 2); y = np.array([0.0, 1.0, 1.0])
+    >>> spill.write((X, y, np.ones(3), None))
+    >>> [(Xb.tolist(), yb.tolist()) for Xb, yb, _, _ in spill.batches()]
+    [([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], [0.0, 1.0, 1.0])]
+    >>> spill.close()
+    """
+
+    def __init__(self, directory: str | None = None) -> None:
+        self.file = tempfile.TemporaryFile(dir=directory)
+        self.layout: list[tuple[int, int, np.dtype, bool]] = []  # rows, width, y dtype, offset
+        self.nbytes = 0
+
+    def write(self, arrays: tuple) -> None:
+        """Append one batch (``X`` of shape (n, width), float64; ``offset`` may be None)."""
+        X, y, sw, off = arrays
+        n, width = X.shape
+        # the transposed block is contiguous for the Fortran-ordered X of the encoder
+        for array in (X.T, y, sw, off):
+            if array is not None:
+                data = np.ascontiguousarray(array)
+                self.file.write(memoryview(data).cast("B"))
+                self.nbytes += data.nbytes
+        self.layout.append((n, width, np.asarray(y).dtype, off is not None))
+
+    def batches(self):
+        """The batches in the order written, in reused buffers (valid until the next one)."""
+        self.file.flush()
+        self.file.seek(0)
+        buffers: dict = {}
+        for n, width, y_dtype, has_offset in self.layout:
+            block = self._read(buffers, "X", (width, n), np.float64)
+            y = self._read(buffers, "y", (n,), y_dtype)
+            sw = self._read(buffers, "sw", (n,), np.float64)
+            off = self._read(buffers, "off", (n,), np.float64) if has_offset else None
+            yield block.T, y, sw, off
+
+    def _read(self, buffers: dict, name: str, shape: tuple, dtype) -> np.ndarray:
+        size = int(np.prod(shape))
+        flat = buffers.get(name)
+        if flat is None or flat.size < size or flat.dtype != dtype:
+            flat = buffers[name] = np.empty(size, dtype=dtype)
+        out = flat[:size]
+        view = memoryview(out).cast("B")
+        if self.file.readinto(view) != view.nbytes:
+            raise OSError("the spill file is shorter than written (disk full or removed?)")
+        return out.reshape(shape)
+
+    def close(self) -> None:
+        """Delete the file."""
+        self.file.close()
