@@ -84,7 +84,7 @@ class Spill:
     """
 
     def __init__(self, directory: str | None = None) -> None:
-        self.file = tempfile.TemporaryFile(dir=directory)
+        self.file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed by close()
         self.layout: list[tuple[int, int, np.dtype, bool]] = []  # rows, width, y dtype, offset
         self.nbytes = 0
 

@@ -38,7 +38,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..estimators import LogisticRegression
 from ..objective import make_loss
 from ._chunk import Moments, Terms, chunk_moments, chunk_terms
-from ._spill import Spill, spill_fits
 from ._model import (
     check_supported,
     class_multipliers,
@@ -46,6 +45,7 @@ from ._model import (
     sample_rows,
     sample_start,
 )
+from ._spill import Spill, spill_fits
 
 __all__ = ["fit_files"]
 
