@@ -16,8 +16,10 @@ space of the spill directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -87,21 +89,45 @@ class Spill:
         self.file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed by close()
         self.layout: list[tuple[int, int, np.dtype, bool]] = []  # rows, width, y dtype, offset
         self.nbytes = 0
+        # one batch is written in the background while the next is decoded (the
+        # write releases the GIL): at most one copy of a batch waits
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="logistica-spill")
+        self._pending: Future | None = None
+        self._buffers: tuple[dict, dict] = ({}, {})
 
     def write(self, arrays: tuple) -> None:
-        """Append one batch (``X`` of shape (n, width), float64; ``offset`` may be None)."""
+        """Append one batch (``X`` of shape (n, width), float64; ``offset`` may be None).
+
+        The arrays are copied (the caller may reuse its buffers) and written in
+        a background thread, after the previous batch.
+        """
         X, y, sw, off = arrays
         n, width = X.shape
-        # the transposed block is contiguous for the Fortran-ordered X of the encoder
-        for array in (X.T, y, sw, off):
-            if array is not None:
-                data = np.ascontiguousarray(array)
-                self.file.write(memoryview(data).cast("B"))
-                self.nbytes += data.nbytes
         self.layout.append((n, width, np.asarray(y).dtype, off is not None))
+        self._wait()  # the other buffer set is free again
+        buffers = self._buffers[len(self.layout) % 2]
+        parts = []
+        # X.T: the contiguous (width, n) block of the encoder's Fortran-ordered X
+        for name, array in zip(("X", "y", "sw", "off"), (X.T, y, sw, off), strict=True):
+            if array is not None:
+                part = _buffer(buffers, name, array.shape, array.dtype)
+                part[...] = array  # into reused memory: no page faults per batch
+                parts.append(part)
+                self.nbytes += part.nbytes
+        self._pending = self._writer.submit(self._write, parts)
+
+    def _write(self, parts: list[np.ndarray]) -> None:
+        for part in parts:
+            self.file.write(memoryview(part).cast("B"))
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()  # a failed write (disk full) raises here
 
     def batches(self):
         """The batches in the order written, in reused buffers (valid until the next one)."""
+        self._wait()
         self.file.flush()
         self.file.seek(0)
         buffers: dict = {}
@@ -113,16 +139,24 @@ class Spill:
             yield block.T, y, sw, off
 
     def _read(self, buffers: dict, name: str, shape: tuple, dtype) -> np.ndarray:
-        size = int(np.prod(shape))
-        flat = buffers.get(name)
-        if flat is None or flat.size < size or flat.dtype != dtype:
-            flat = buffers[name] = np.empty(size, dtype=dtype)
-        out = flat[:size]
+        out = _buffer(buffers, name, shape, dtype)
         view = memoryview(out).cast("B")
         if self.file.readinto(view) != view.nbytes:
             raise OSError("the spill file is shorter than written (disk full or removed?)")
-        return out.reshape(shape)
+        return out
 
     def close(self) -> None:
-        """Delete the file."""
+        """Delete the file (after the write in progress, whose error is then ignored)."""
+        with contextlib.suppress(OSError):
+            self._wait()
+        self._writer.shutdown()
         self.file.close()
+
+
+def _buffer(buffers: dict, name: str, shape: tuple, dtype) -> np.ndarray:
+    """A C-contiguous array of ``shape`` in ``buffers[name]``, grown when too small."""
+    size = int(np.prod(shape))
+    flat = buffers.get(name)
+    if flat is None or flat.size < size or flat.dtype != dtype:
+        flat = buffers[name] = np.empty(size, dtype=dtype)
+    return flat[:size].reshape(shape)

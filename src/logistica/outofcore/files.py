@@ -42,6 +42,7 @@ from ._model import (
     check_supported,
     class_multipliers,
     fit_reduced,
+    hessian_fraction,
     sample_rows,
     sample_start,
 )
@@ -435,10 +436,11 @@ def _fit_passes(model, reader: _Reader, layout: _Layout, loss, n_coef: int):
     """The moments pass, the start from a row sample, then Newton's passes."""
     zero = np.zeros(n_coef)
 
-    # Every pass re-reads the data (decoded files, or the spill file), which costs
-    # more than an exact float64 XᵀWX of the batch: a Hessian from a row sample saves
-    # less than the extra iterations it needs (2M×100: 5 instead of 4 from a 4% sample).
-    fraction = 1.0
+    # A pass that decodes the files costs more than an exact float64 XᵀWX of the
+    # batch: a Hessian from a row sample saves less than the extra iterations it
+    # needs (2M×100: 5 instead of 4 from a 4% sample). Reading the spill file is
+    # cheap, and then the exact XᵀWX is most of a pass: sample it as Dask does.
+    fraction = 1.0 if reader.spill is None else hessian_fraction(model, reader.rows, n_coef)
 
     def batch_sums(index, arrays, base, direction, steps, hessian) -> Terms:
         X, y, sw, off = arrays
