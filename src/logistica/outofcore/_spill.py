@@ -27,15 +27,26 @@ __all__ = ["Spill", "spill_fits"]
 
 
 def _available_memory() -> int | None:
-    """``MemAvailable`` of ``/proc/meminfo`` in bytes (None where there is none)."""
+    """Memory available to this process in bytes: ``MemAvailable`` of ``/proc/meminfo``,
+    less where a cgroup (v2) memory limit leaves less (containers); None where unknown."""
     try:
         with open("/proc/meminfo") as file:
-            for line in file:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
+            available = next(
+                int(line.split()[1]) * 1024 for line in file if line.startswith("MemAvailable:")
+            )
+    except (OSError, StopIteration):
         return None
-    return None
+    try:
+        with (
+            open("/sys/fs/cgroup/memory.max") as limit,
+            open("/sys/fs/cgroup/memory.current") as current,
+        ):
+            cap = limit.read().strip()
+            if cap != "max":
+                available = min(available, int(cap) - int(current.read()))
+    except (OSError, ValueError):
+        pass
+    return available
 
 
 def spill_fits(n_bytes: int, directory: str | None = None) -> bool:
