@@ -192,6 +192,27 @@ def test_newton_cg_on_all_rows_reaches_the_cholesky_optimum_on_collinear_data():
     assert cg.history[-1] == pytest.approx(exact.history[-1], rel=1e-12)
 
 
+def test_a_too_coarse_hessian_sample_grows_fourfold_not_to_all_rows(monkeypatch):
+    """A subsample whose steps contract the gradient by less than half is replaced by
+    one four times larger (all rows only once that would be most of them)."""
+    rng = np.random.default_rng(6)
+    n, d, k = 100_000, 30, 6
+    X = rng.standard_normal((n, d))
+    y = np.argmax(X @ rng.standard_normal((d, k)) + rng.gumbel(size=(n, k)), axis=1)
+    problem = Problem(X, y, MultinomialLoss(k), L2(1e-3))
+    sizes = []
+    original = Problem.hessian_model
+
+    def spy(self, *args, **kwargs):
+        sizes.append(kwargs.get("max_rows"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Problem, "hessian_model", spy)
+    solution = get("newton", linear_solver="cg", hessian_rows=1000).solve(problem, tol=1e-8)
+    assert solution.converged
+    assert sizes[:2] == [1000, 4000] and None not in sizes
+
+
 def test_newton_rejects_an_unknown_linear_solver():
     with pytest.raises(ValueError, match="linear_solver"):
         get("newton", linear_solver="qr").solve(_problem("binomial", False))
