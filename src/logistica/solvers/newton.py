@@ -6,8 +6,8 @@ subsample: it only shapes the step, while the exact float64 gradient decides
 optimality, so the solution is as accurate as with the full Hessian
 (PERFORMANCE.md: 0.29 s instead of 0.64 s on 200k×100). If the subsampled
 steps stop contracting the gradient fast enough, the solver takes four times
-as many rows, and eventually all of them. A singular Hessian (unpenalized collinear columns, separation)
-falls back to a minimum-norm eigen-solve.
+as many rows, and eventually all of them. A singular Hessian (unpenalized
+collinear columns, separation) falls back to a minimum-norm eigen-solve.
 
 When forming the Hessian costs more than the steps it saves (multinomial
 losses need K(K+1)/2 Gram products; a Gram on all rows of a problem with more
