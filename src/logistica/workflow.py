@@ -477,7 +477,7 @@ def fit_tabular_files(
     (['x', 'city=a', 'city=b'], 60)
     """
     from .outofcore import fit_files
-    from .outofcore.files import _dataset
+    from .outofcore._reader import dataset as open_dataset
     from .tabular import infer_schema
     from .tabular.steps import fit_step
 
@@ -489,7 +489,7 @@ def fit_tabular_files(
             f"out-of-core fits support a fixed C without {', '.join(given)}: those need "
             "held-out predictions in memory"
         )
-    dataset = _dataset(paths, None)
+    dataset = open_dataset(paths, None)
     columns = [c for c in dataset.schema.names if c != target] if features is None else features
     missing = sorted(set([*columns, target]) - set(dataset.schema.names))
     if missing:

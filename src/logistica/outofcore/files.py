@@ -10,11 +10,16 @@ rows, never all at once. The passes:
 2. *moments*: weighted column moments (the units of the stopping measure and
    of ``standardize``), the objective and its gradient at zero, and a row
    sample (at most a batch) whose in-memory fit starts Newton near the optimum;
-3. one pass per Newton (or L-BFGS) iteration: the loss, its gradient and the
-   exact ``XᵀWX`` at the full step (a rejected step costs another pass). A
-   row-sampled Hessian, as the Dask backend uses, saves less than the passes
-   its extra iterations cost when every pass decodes files (2M×100: 5
-   iterations from a 4% sample instead of 4, the same CPU time).
+3. one pass per Newton (or L-BFGS) iteration: the loss, its gradient and
+   ``XᵀWX`` at the full step (a rejected step costs another pass).
+
+Decoding the files costs about as much per pass as a whole in-memory fit, so
+when the decoded data fit in the page cache the moments pass also writes them
+to a spill file (:mod:`~._spill`) that the Newton passes read instead; those
+passes then sample ``XᵀWX`` from a share of the rows, as the Dask backend
+does. Without a spill file every pass decodes the files, and the exact
+``XᵀWX`` costs less than the extra passes a sampled one needs (2M×100: 5
+iterations from a 4% sample instead of 4, the same CPU time).
 
 The optimum is the in-memory one (same objective, same stopping measure), so
 the coefficients agree with :class:`~logistica.LogisticRegression` on the
@@ -25,15 +30,10 @@ a ``n_coef²`` Hessian.
 
 from __future__ import annotations
 
-import glob
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..estimators import LogisticRegression
 from ..objective import make_loss
@@ -46,6 +46,7 @@ from ._model import (
     sample_rows,
     sample_start,
 )
+from ._reader import Layout, Reader, column, dataset, pyarrow_modules
 from ._spill import Spill, spill_fits
 
 __all__ = ["fit_files"]
@@ -54,232 +55,20 @@ __all__ = ["fit_files"]
 #: iteration's gradient and ``XᵀWX`` too, so an accepted step (nearly all of
 #: them) costs one pass and one ``X @ w`` per batch; a rejected one, a pass more.
 _STEPS = np.array([1.0])
-#: Bytes read at a time from each Parquet column chunk.
-_STREAM_BUFFER = 1 << 18
-
-
-def _pyarrow():
-    try:
-        import pyarrow as pa
-        import pyarrow.dataset as ds
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError('fit_files needs pyarrow: pip install "logistica[parquet]"') from error
-    return pa, ds
-
-
-def _dataset(source, file_format: str | None):
-    """A ``pyarrow.dataset`` over a file, a directory, a glob pattern or a list of paths."""
-    _, ds = _pyarrow()
-    if isinstance(source, (str, os.PathLike)):
-        text = os.fspath(source)
-        if any(char in text for char in "*?["):
-            paths = sorted(glob.glob(text, recursive=True))
-            if not paths:
-                raise FileNotFoundError(f"no file matches {text!r}")
-            source = paths
-        elif not os.path.exists(text):
-            raise FileNotFoundError(f"no such file or directory: {text!r}")
-        else:
-            source = text
-    else:
-        source = [os.fspath(path) for path in source]
-    if file_format is None:
-        first = source if isinstance(source, str) else source[0]
-        file_format = "csv" if str(first).lower().endswith((".csv", ".csv.gz")) else "parquet"
-    return ds.dataset(source, format=file_format)
-
-
-@dataclass
-class _Layout:
-    """How record batches become ``(X, codes, weight, offset)``."""
-
-    numeric: list[str]
-    categorical: dict[str, list] = field(default_factory=dict)
-    drop_first: bool = True
-    classes: np.ndarray | None = None
-    multipliers: np.ndarray | None = None
-    #: a caller's encoder: the batch's ``columns`` as a DataFrame -> design rows
-    design: Callable[[pd.DataFrame], np.ndarray] | None = None
-    columns: list[str] = field(default_factory=list)
-    design_names: list[str] = field(default_factory=list)
-
-    @property
-    def feature_names(self) -> list[str]:
-        if self.design is not None:
-            return list(self.design_names)
-        names = list(self.numeric)
-        for name, levels in self.categorical.items():
-            kept = levels[1:] if self.drop_first else levels
-            names.extend(f"{name}_{level}" for level in kept)
-        return names
-
-
-class _Reader:
-    """Batches of a dataset, with pass accounting and a Rich progress bar per pass."""
-
-    def __init__(self, dataset, target, weight, offset, batch_size, progress) -> None:
-        self.dataset = dataset
-        self.target, self.weight, self.offset = target, weight, offset
-        self.batch_size = int(batch_size)
-        console = Console(stderr=True)
-        self.show = console.is_terminal if progress is None else bool(progress)
-        self.console = console
-        self.rows = dataset.count_rows()
-        self.passes = 0
-        self.bytes_scanned = 0
-        self.spill: Spill | None = None
-        self.spilled = False
-        self.spilled_bytes = 0
-
-    def _bar(self, label: str) -> Progress:
-        self.passes += 1
-        return Progress(
-            TextColumn(f"pass {self.passes} ({label})"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} rows"),
-            TimeElapsedColumn(),
-            console=self.console,
-            disable=not self.show,
-        )
-
-    def batches(self, columns: list[str], label: str):
-        """Record batches of ``columns``, one pass over the data."""
-        with self._bar(label) as bar:
-            task = bar.add_task(label, total=self.rows)
-            for batch in self._read(columns):
-                if batch.num_rows == 0:
-                    continue
-                self.bytes_scanned += batch.nbytes
-                yield batch
-                bar.update(task, advance=batch.num_rows)
-
-    def _read(self, columns: list[str]):
-        """Batches read file by file, at most one row group ahead.
-
-        The dataset scanner decodes ahead as far as it can while the consumer
-        computes (12-15 batches of a 2M×100 Parquet dataset in Arrow's pool);
-        a :class:`pyarrow.parquet.ParquetFile` reads one row group at a time,
-        its column chunks through a buffered stream (so a large row group is
-        not read whole), and decodes columns on Arrow's threads.
-        """
-        _, ds = _pyarrow()
-        if not isinstance(self.dataset.format, ds.ParquetFileFormat):
-            scanner = self.dataset.scanner(
-                columns=columns, batch_size=self.batch_size, batch_readahead=1,
-                fragment_readahead=1,
-            )  # fmt: skip
-            yield from scanner.to_batches()
-            return
-        import pyarrow.parquet as pq
-
-        filesystem = self.dataset.filesystem
-        for path in self.dataset.files:
-            with filesystem.open_input_file(path) as source:
-                reader = pq.ParquetFile(source, pre_buffer=False, buffer_size=_STREAM_BUFFER)
-                yield from reader.iter_batches(self.batch_size, columns=columns, use_threads=True)
-
-    def arrays(self, layout: _Layout, label: str):
-        """``(X, codes, weight, offset)`` per batch: decoded from the files, or read back
-        from the spill file once a whole pass has written it."""
-        if self.spill is not None and self.spilled:
-            yield from self._spilled(label)
-            return
-        if self.spill is not None:  # a pass left unfinished wrote part of the file
-            self.spill.close()
-            self.spill = Spill()
-        columns = [*layout.numeric, *layout.categorical, *layout.columns, self.target]
-        columns += [name for name in (self.weight, self.offset) if name is not None]
-        buffers: dict = {}
-        for batch in self.batches(list(dict.fromkeys(columns)), label):
-            arrays = _encode(batch, layout, self.target, self.weight, self.offset, buffers)
-            if self.spill is not None:
-                self.spill.write(arrays)
-            yield arrays
-        self.spilled = self.spill is not None
-
-    def _spilled(self, label: str):
-        with self._bar(f"{label}, spill file") as bar:
-            task = bar.add_task(label, total=self.rows)
-            for arrays in self.spill.batches():
-                self.bytes_scanned += sum(a.nbytes for a in arrays if a is not None)
-                yield arrays
-                bar.update(task, advance=arrays[0].shape[0])
-
-    def close(self) -> None:
-        """Delete the spill file, if any."""
-        if self.spill is not None:
-            self.spilled_bytes = self.spill.nbytes
-            self.spill.close()
-            self.spill = None
-
-
-def _column(batch, name: str) -> np.ndarray:
-    column = batch.column(name)
-    if column.null_count:
-        raise ValueError(
-            f"column {name!r} has {column.null_count} missing values in a batch; "
-            "fill or drop them before fitting"
-        )
-    return column.to_numpy(zero_copy_only=False)
-
-
-def _encode(batch, layout: _Layout, target, weight, offset, buffers: dict):
-    n = batch.num_rows
-    if layout.design is not None:
-        frame = batch.select(layout.columns).to_pandas()
-        X = np.asarray(layout.design(frame), dtype=np.float64)
-        if X.shape != (n, len(layout.design_names)):
-            raise ValueError(
-                f"design returned shape {X.shape} for {n} rows; expected "
-                f"({n}, {len(layout.design_names)}) (one column per design name)"
-            )
-        return X, *_labels_weights(batch, layout, target, weight, offset)
-    width = len(layout.feature_names)
-    # columns are written into the rows of a reused (width, n) buffer: X is its
-    # Fortran-ordered transpose, with no n×width allocation nor strided copy per
-    # batch; a shorter batch (the end of a file) uses the start of the buffer
-    flat = buffers.get("X")
-    if flat is None or flat.size < width * n:
-        flat = buffers["X"] = np.empty(width * n)
-    block = flat[: width * n].reshape(width, n)
-    for j, name in enumerate(layout.numeric):
-        block[j] = _column(batch, name)
-    row = len(layout.numeric)
-    for name, levels in layout.categorical.items():
-        codes = pd.Categorical(_column(batch, name), categories=levels).codes
-        kept = levels[1:] if layout.drop_first else levels
-        first = 1 if layout.drop_first else 0
-        block[row : row + len(kept)] = 0.0
-        hit = codes >= first
-        block[row + codes[hit] - first, np.flatnonzero(hit)] = 1.0
-        row += len(kept)
-    return block.T, *_labels_weights(batch, layout, target, weight, offset)
-
-
-def _labels_weights(batch, layout: _Layout, target, weight, offset):
-    n = batch.num_rows
-    labels = _column(batch, target)
-    codes = np.searchsorted(layout.classes, labels)
-    sw = np.ones(n) if weight is None else _column(batch, weight).astype(np.float64)
-    if layout.multipliers is not None:
-        sw = sw * layout.multipliers[codes]
-    off = None if offset is None else _column(batch, offset).astype(np.float64)
-    y = codes.astype(np.float64) if len(layout.classes) == 2 else codes
-    return y, sw, off
 
 
 def _schema_pass(
-    reader: _Reader, features, fit_intercept: bool, design=None, design_names=None
-) -> tuple[_Layout, np.ndarray]:
+    reader: Reader, features, fit_intercept: bool, design=None, design_names=None
+) -> tuple[Layout, np.ndarray]:
     """Columns, categorical levels, classes and their total weights (pass 1)."""
-    pa, _ = _pyarrow()
+    pa, _ = pyarrow_modules()
     schema = reader.dataset.schema
     special = {reader.target, reader.weight, reader.offset} - {None}
     missing = sorted(special - set(schema.names))
     if missing:
         raise ValueError(f"columns {missing} are not in the data; columns: {schema.names}")
     names = [n for n in schema.names if n not in special] if features is None else list(features)
-    layout = _Layout(numeric=[], drop_first=fit_intercept)
+    layout = Layout(numeric=[], drop_first=fit_intercept)
     if design is not None:
         if design_names is None:
             raise ValueError("a design needs design_names: the names of its columns")
@@ -305,15 +94,15 @@ def _schema_pass(
     levels = {name: set() for name in layout.categorical}
     columns = [*layout.categorical, reader.target] + ([reader.weight] if reader.weight else [])
     for batch in reader.batches(list(dict.fromkeys(columns)), "schema"):
-        labels = _column(batch, reader.target)
-        sw = np.ones(batch.num_rows) if reader.weight is None else _column(batch, reader.weight)
+        labels = column(batch, reader.target)
+        sw = np.ones(batch.num_rows) if reader.weight is None else column(batch, reader.weight)
         if np.any(~np.isfinite(sw)) or np.any(sw < 0):
             raise ValueError(f"column {reader.weight!r} must hold finite weights >= 0")
         values, inverse = np.unique(labels, return_inverse=True)
         for value, total in zip(values.tolist(), np.bincount(inverse, sw), strict=True):
             totals[value] = totals.get(value, 0.0) + float(total)
         for name in layout.categorical:
-            levels[name].update(pd.unique(_column(batch, name)).tolist())
+            levels[name].update(pd.unique(column(batch, name)).tolist())
     if len(totals) < 2:
         raise ValueError(f"the target {reader.target!r} has fewer than two classes: {totals}")
     layout.categorical = {name: sorted(found) for name, found in levels.items()}
@@ -404,8 +193,8 @@ def fit_files(
     check_supported(model)
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
-    reader = _Reader(
-        _dataset(paths, file_format), target, sample_weight, offset, batch_size, progress
+    reader = Reader(
+        dataset(paths, file_format), target, sample_weight, offset, batch_size, progress
     )
     layout, totals = _schema_pass(reader, features, model.fit_intercept, design, design_names)
     layout.multipliers = class_multipliers(model, layout.classes, totals)
@@ -432,7 +221,7 @@ def fit_files(
     return model
 
 
-def _fit_passes(model, reader: _Reader, layout: _Layout, loss, n_coef: int):
+def _fit_passes(model, reader: Reader, layout: Layout, loss, n_coef: int):
     """The moments pass, the start from a row sample, then Newton's passes."""
     zero = np.zeros(n_coef)
 
