@@ -23,6 +23,7 @@ from ._newton import STEPS, Evaluate, MomentsDesign, affine, solve_chunked
 
 __all__ = [
     "check_supported",
+    "chunked_method",
     "class_multipliers",
     "fit_reduced",
     "hessian_fraction",
@@ -103,6 +104,23 @@ def hessian_fraction(model: LogisticRegression, n_rows: int, n_coef: int) -> flo
     """
     rows = 4 * max(20_000, 40 * n_coef)
     return rows / n_rows if n_rows >= 8 * rows else 1.0
+
+
+def chunked_method(model: LogisticRegression, n_coef: int) -> str:
+    """The chunked solver: the model's, or for ``"auto"`` L-BFGS when the problem is
+    smooth and has more than ``AUTO_MAX_COEF`` coefficients, Newton otherwise.
+
+    Examples
+    --------
+    >>> chunked_method(LogisticRegression(), 101), chunked_method(LogisticRegression(), 1010)
+    ('newton', 'lbfgs')
+    >>> chunked_method(LogisticRegression(l1_ratio=1.0), 1010)
+    'newton'
+    """
+    if model.solver != "auto":
+        return model.solver
+    smooth = make_penalty(float(model.C), model.l1_ratio, 1.0, None).is_smooth
+    return "lbfgs" if n_coef > AUTO_MAX_COEF and smooth else "newton"
 
 
 def check_supported(model: LogisticRegression) -> str:
@@ -196,10 +214,7 @@ def fit_reduced(
     """
     n_features = moments.mean.size
     problem, to_raw = _driver_problem(model, n_features, len(classes), moments)
-    method = model.solver
-    if method == "auto":
-        wide = problem.n_coef > AUTO_MAX_COEF and problem.penalty.is_smooth
-        method = "lbfgs" if wide else "newton"
+    method = chunked_method(model, problem.n_coef)
     if method == "lbfgs" and not problem.penalty.is_smooth:
         raise ValueError("solver 'lbfgs' does not support L1 penalties; use 'newton' or 'auto'")
     max_iter = model.max_iter or (100 if method == "newton" else 1000)
