@@ -137,3 +137,24 @@ def test_focal_compiled_path_equals_the_numpy_path_chunk_by_chunk():
     np.testing.assert_allclose(
         residual, np.concatenate([r for _, r in chunks]), rtol=1e-10, atol=1e-300
     )
+
+
+@pytest.mark.parametrize("n_outputs", [None, 3])
+def test_float32_products_equal_float64_products_of_the_same_numbers(n_outputs):
+    """The compiled float32 products read X in place and sum in float64: equal to NumPy's
+    float64 products of the upcast matrix to rounding, through Design for C-ordered data."""
+    from logistica.objective.design import Design
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((30_000, 7)).astype(np.float32) * 1e3
+    shape = (7,) if n_outputs is None else (7, n_outputs)
+    W = rng.standard_normal(shape)
+    R = rng.standard_normal((30_000, *shape[1:]))
+    X64 = X.astype(np.float64)
+    design = Design(X)
+    assert design._compiled_float32
+    np.testing.assert_allclose(design.matvec(W), X64 @ W, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(design.rmatvec(R), X64.T @ R, rtol=1e-12, atol=1e-9)
+    fortran = Design(np.asfortranarray(X))  # strided rows: the blocked float64 path
+    assert not fortran._compiled_float32
+    np.testing.assert_allclose(fortran.matvec(W), design.matvec(W), rtol=1e-12, atol=1e-9)

@@ -20,6 +20,8 @@ from scipy.special import expit
 __all__ = [
     "COMPILED_MIN",
     "binomial_value_residual",
+    "float32_matvec",
+    "float32_rmatvec",
     "focal_value_residual",
     "multinomial_value_residual",
     "shifted_moments",
@@ -260,3 +262,59 @@ def sparse_moments(X, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
             mean, X.format == "csr", nonzero_weight, spread,
         )  # fmt: skip
     return mean, spread + mean**2 * (sample_weight.sum() - nonzero_weight)
+
+
+def float32_matvec(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``X @ W`` in float64 for a large C-ordered float32 ``X``, reading it in place.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        float32, C-ordered, at least ``COMPILED_MIN`` entries.
+    W : ndarray of shape (d,) or (d, K)
+        Coefficients.
+
+    Returns
+    -------
+    ndarray of shape (n,) or (n, K), float64
+
+    Examples
+    --------
+    >>> X = np.ones((50_000, 2), dtype=np.float32)
+    >>> float32_matvec(X, np.array([0.5, 0.25]))[:2]
+    array([0.75, 0.75])
+    """
+    from ._kernels import float32_matvec as kernel
+
+    W2 = np.ascontiguousarray(W, dtype=np.float64).reshape(W.shape[0], -1)
+    out = np.empty((X.shape[0], W2.shape[1]))
+    kernel(X, W2, out)
+    return out.reshape((X.shape[0], *W.shape[1:]))
+
+
+def float32_rmatvec(X: np.ndarray, R: np.ndarray) -> np.ndarray:
+    """``Xᵀ @ R`` in float64 for a large C-ordered float32 ``X``, reading it in place.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        float32, C-ordered, at least ``COMPILED_MIN`` entries.
+    R : ndarray of shape (n,) or (n, K)
+        Row weights (residuals).
+
+    Returns
+    -------
+    ndarray of shape (d,) or (d, K), float64
+
+    Examples
+    --------
+    >>> X = np.ones((50_000, 2), dtype=np.float32)
+    >>> float32_rmatvec(X, np.full(50_000, 0.5))
+    array([25000., 25000.])
+    """
+    from ._kernels import float32_rmatvec as kernel
+
+    R2 = np.ascontiguousarray(R, dtype=np.float64).reshape(R.shape[0], -1)
+    out = np.zeros((R2.shape[1], X.shape[1]))
+    kernel(X, R2, out)
+    return out.T.reshape((X.shape[1], *R.shape[1:]))

@@ -20,6 +20,8 @@ import numpy as np
 
 __all__ = [
     "binomial_value_residual",
+    "float32_matvec",
+    "float32_rmatvec",
     "focal_value_residual",
     "multinomial_value_residual",
     "shifted_moments_by_columns",
@@ -172,3 +174,34 @@ def focal_value_residual(
         slope = _sigmoid(z) - target - sign * gamma * _sigmoid(sign * z) * neg_log_pt
         residual[i] = sample_weight[i] * modulator * slope
     return total
+
+
+# Products of a float32 design with float64 vectors, accumulated in float64, reading
+# X in place: NumPy would upcast the whole matrix (or, blocked, each row block) first.
+# Reassociating the float64 sums (not "fast" about NaN or infinity) lets the loops
+# vectorize: 200k×100, 6 ms each way against 19 ms blocked and 12 ms for float64 BLAS.
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def float32_matvec(X: np.ndarray, W: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """``out = X @ W`` for C-ordered float32 ``X`` (n, d), float64 ``W`` (d, K)."""
+    n, d = X.shape
+    K = W.shape[1]
+    for i in range(n):
+        for k in range(K):
+            acc = 0.0
+            for j in range(d):
+                acc += np.float64(X[i, j]) * W[j, k]
+            out[i, k] = acc
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def float32_rmatvec(X: np.ndarray, R: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """``out += (Xᵀ @ R)ᵀ`` for C-ordered float32 ``X`` (n, d), float64 ``R`` (n, K);
+    ``out`` has shape (K, d)."""
+    n, d = X.shape
+    K = R.shape[1]
+    for i in range(n):
+        for k in range(K):
+            r = R[i, k]
+            if r != 0.0:
+                for j in range(d):
+                    out[k, j] += np.float64(X[i, j]) * r

@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
+from . import _fused
 from ._fused import shifted_moments, sparse_moments, sparse_sq_rmatvec
 
 __all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
@@ -66,6 +67,13 @@ class Design:
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self._blocked = not self.is_sparse and X.dtype != np.float64
+        # large C-ordered float32 data: compiled products read X in place (float64 sums)
+        self._compiled_float32 = (
+            self._blocked
+            and X.dtype == np.float32
+            and X.flags.c_contiguous
+            and X.size >= _fused.COMPILED_MIN
+        )
         self._moments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def matvec(self, W: np.ndarray) -> np.ndarray:
@@ -78,6 +86,8 @@ class Design:
         """
         if not self._blocked:
             return np.asarray(self.X @ W)
+        if self._compiled_float32:
+            return _fused.float32_matvec(self.X, W)
         out = np.empty((self.n_samples, *W.shape[1:]))
         for start, block in self._float64_blocks():
             out[start : start + block.shape[0]] = block @ W
@@ -93,6 +103,8 @@ class Design:
         """
         if not self._blocked:
             return np.asarray(self.X.T @ R)
+        if self._compiled_float32:
+            return _fused.float32_rmatvec(self.X, R)
         out = np.zeros((self.n_features, *R.shape[1:]))
         for start, block in self._float64_blocks():
             out += block.T @ R[start : start + block.shape[0]]
