@@ -20,8 +20,7 @@ from scipy.special import expit
 __all__ = [
     "COMPILED_MIN",
     "binomial_value_residual",
-    "float32_matvec",
-    "float32_rmatvec",
+    "float32_product",
     "focal_value_residual",
     "multinomial_value_residual",
     "shifted_moments",
@@ -264,57 +263,37 @@ def sparse_moments(X, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return mean, spread + mean**2 * (sample_weight.sum() - nonzero_weight)
 
 
-def float32_matvec(X: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """``X @ W`` in float64 for a large C-ordered float32 ``X``, reading it in place.
+def float32_product(X: np.ndarray, A: np.ndarray, transpose: bool = False) -> np.ndarray:
+    """``X @ A`` (or ``Xᵀ @ A``) in float64 for a large C-ordered float32 ``X``, read in place.
 
     Parameters
     ----------
     X : ndarray of shape (n, d)
         float32, C-ordered, at least ``COMPILED_MIN`` entries.
-    W : ndarray of shape (d,) or (d, K)
-        Coefficients.
+    A : ndarray of shape (d,) or (d, K); (n,) or (n, K) with ``transpose``
+        Coefficients, or row weights (residuals).
+    transpose : bool, default=False
+        Compute ``Xᵀ @ A``.
 
     Returns
     -------
-    ndarray of shape (n,) or (n, K), float64
+    ndarray of shape (n,) or (n, K); (d,) or (d, K) with ``transpose``; float64
 
     Examples
     --------
     >>> X = np.ones((50_000, 2), dtype=np.float32)
-    >>> float32_matvec(X, np.array([0.5, 0.25]))[:2]
+    >>> float32_product(X, np.array([0.5, 0.25]))[:2]
     array([0.75, 0.75])
-    """
-    from ._kernels import float32_matvec as kernel
-
-    W2 = np.ascontiguousarray(W, dtype=np.float64).reshape(W.shape[0], -1)
-    out = np.empty((X.shape[0], W2.shape[1]))
-    kernel(X, W2, out)
-    return out.reshape((X.shape[0], *W.shape[1:]))
-
-
-def float32_rmatvec(X: np.ndarray, R: np.ndarray) -> np.ndarray:
-    """``Xᵀ @ R`` in float64 for a large C-ordered float32 ``X``, reading it in place.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, d)
-        float32, C-ordered, at least ``COMPILED_MIN`` entries.
-    R : ndarray of shape (n,) or (n, K)
-        Row weights (residuals).
-
-    Returns
-    -------
-    ndarray of shape (d,) or (d, K), float64
-
-    Examples
-    --------
-    >>> X = np.ones((50_000, 2), dtype=np.float32)
-    >>> float32_rmatvec(X, np.full(50_000, 0.5))
+    >>> float32_product(X, np.full(50_000, 0.5), transpose=True)
     array([25000., 25000.])
     """
-    from ._kernels import float32_rmatvec as kernel
+    from ._kernels import float32_matvec, float32_rmatvec
 
-    R2 = np.ascontiguousarray(R, dtype=np.float64).reshape(R.shape[0], -1)
-    out = np.zeros((R2.shape[1], X.shape[1]))
-    kernel(X, R2, out)
-    return out.T.reshape((X.shape[1], *R.shape[1:]))
+    A2 = np.ascontiguousarray(A, dtype=np.float64).reshape(A.shape[0], -1)
+    if transpose:
+        out = np.zeros((A2.shape[1], X.shape[1]))
+        float32_rmatvec(X, A2, out)
+        return out.T.reshape((X.shape[1], *A.shape[1:]))
+    out = np.empty((X.shape[0], A2.shape[1]))
+    float32_matvec(X, A2, out)
+    return out.reshape((X.shape[0], *A.shape[1:]))

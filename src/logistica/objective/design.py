@@ -87,7 +87,7 @@ class Design:
         if not self._blocked:
             return np.asarray(self.X @ W)
         if self._compiled_float32:
-            return _fused.float32_matvec(self.X, W)
+            return _fused.float32_product(self.X, W)
         out = np.empty((self.n_samples, *W.shape[1:]))
         for start, block in self._float64_blocks():
             out[start : start + block.shape[0]] = block @ W
@@ -104,7 +104,7 @@ class Design:
         if not self._blocked:
             return np.asarray(self.X.T @ R)
         if self._compiled_float32:
-            return _fused.float32_rmatvec(self.X, R)
+            return _fused.float32_product(self.X, R, transpose=True)
         out = np.zeros((self.n_features, *R.shape[1:]))
         for start, block in self._float64_blocks():
             out += block.T @ R[start : start + block.shape[0]]
