@@ -48,12 +48,6 @@ def _tree(items: list):
     return items[0]
 
 
-#: Trial steps per pass: the full step alone, as fit_files. An accepted step (nearly
-#: all of them) costs one pass either way, and the loss and gradient at one trial
-#: point cost a third of those at three (1M×100: 6.2 → 5.5 s on 2 workers).
-_STEPS = np.array([1.0])
-
-
 class _Session:
     """Graph submissions of one fit, counted."""
 
@@ -245,7 +239,6 @@ class LogisticRegression(estimators.LogisticRegression):
         fit_reduced(
             self, evaluate, classes=classes, moments=moments, start=start_terms,
             feature_names=parts.feature_names, callback=callback, fraction=fraction,
-            steps=_STEPS,
         )  # fmt: skip
         carry.handles = None  # release the kept predictors
         self.fit_stats_ = {

@@ -19,7 +19,7 @@ from ..objective import Problem, make_loss, make_penalty
 from ..objective.design import StandardizedDesign
 from ..solvers.newton import AUTO_MAX_COEF
 from ._chunk import Moments, Terms
-from ._newton import STEPS, Evaluate, MomentsDesign, affine, solve_chunked
+from ._newton import Evaluate, MomentsDesign, affine, solve_chunked
 
 __all__ = [
     "check_supported",
@@ -198,15 +198,11 @@ def fit_reduced(
     feature_names,
     callback=None,
     fraction: float = 1.0,
-    steps: np.ndarray | None = None,
     raw_start: np.ndarray | None = None,
 ) -> tuple[LogisticRegression, np.ndarray | None]:
     """Solve with reduced sums and set ``model``'s fitted attributes.
 
     ``fraction`` is the share of rows of the Hessian sample (as in ``start``);
-    ``steps`` the trial steps of each pass (:func:`~._newton.solve_chunked`;
-    default: ``STEPS`` for Newton, so that a damped step costs no extra pass,
-    the full step alone for L-BFGS, whose steps are nearly always accepted);
     ``raw_start`` raw-unit starting coefficients (:func:`sample_start`).
     Binary Newton fits end with the exact ``XᵀWX`` (``fisher_information_``).
 
@@ -218,13 +214,11 @@ def fit_reduced(
     if method == "lbfgs" and not problem.penalty.is_smooth:
         raise ValueError("solver 'lbfgs' does not support L1 penalties; use 'newton' or 'auto'")
     max_iter = model.max_iter or (100 if method == "newton" else 1000)
-    if steps is None:
-        steps = STEPS if method == "newton" else STEPS[:1]
     solution, raw_hessian = solve_chunked(
         evaluate, problem, to_raw, moments.weight, start,
         method=method, tol=model.tol, max_iter=max_iter, verbose=model.verbose,
         callback=callback, hessian_fraction=fraction, final_hessian=len(classes) == 2,
-        steps=steps, coef0=None if raw_start is None else np.linalg.solve(to_raw, raw_start),
+        coef0=None if raw_start is None else np.linalg.solve(to_raw, raw_start),
     )  # fmt: skip
     if not solution.converged:
         warnings.warn(

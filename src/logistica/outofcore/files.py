@@ -46,15 +46,11 @@ from ._model import (
     sample_rows,
     sample_start,
 )
+from ._newton import FULL_STEP
 from ._reader import Layout, Reader, column, dataset, pyarrow_modules
 from ._spill import Spill, spill_fits
 
 __all__ = ["fit_files"]
-
-#: Trial steps per pass: the full Newton step alone. Its pass brings the next
-#: iteration's gradient and ``XᵀWX`` too, so an accepted step (nearly all of
-#: them) costs one pass and one ``X @ w`` per batch; a rejected one, a pass more.
-_STEPS = np.array([1.0])
 
 
 def _schema_pass(
@@ -243,7 +239,7 @@ def _fit_passes(model, reader: Reader, layout: Layout, loss, n_coef: int):
     def start_sums(index, arrays) -> _Pair:
         sample.add(arrays)
         return _Pair(chunk_moments(arrays[0], arrays[2]),
-                     batch_sums(index, arrays, zero, zero, _STEPS, 0.0))  # fmt: skip
+                     batch_sums(index, arrays, zero, zero, FULL_STEP, 0.0))  # fmt: skip
 
     moments_total, start = _running_sum(
         start_sums(i, arrays) for i, arrays in enumerate(reader.arrays(layout, "moments"))
@@ -259,7 +255,7 @@ def _fit_passes(model, reader: Reader, layout: Layout, loss, n_coef: int):
 
     model, _ = fit_reduced(
         model, evaluate, classes=layout.classes, moments=moments_total,
-        start=start, feature_names=layout.feature_names, fraction=fraction, steps=_STEPS,
+        start=start, feature_names=layout.feature_names, fraction=fraction,
         raw_start=raw_start,
     )  # fmt: skip
     return model, int(moments_total.rows)
