@@ -155,10 +155,14 @@ class Newton(Solver):
             return 2.0 if solver._hessian_rows(problem, cg=True) is not None else None
         return 2.0
 
+    @staticmethod
+    def _gram_blocks(problem: Problem) -> int:
+        """Gram products in one Hessian: K(K+1)/2 for a multinomial loss, else 1."""
+        return problem.n_outputs * (problem.n_outputs + 1) // 2
+
     def _hessian_too_costly(self, problem: Problem) -> bool:
         """Forming the Hessian at all would cost more than ~2000·d Gram entries."""
-        # a multinomial Hessian takes K(K+1)/2 Gram products of size d²
-        gram_cost = problem.n_outputs * (problem.n_outputs + 1) // 2 * problem.n_features**2
+        gram_cost = self._gram_blocks(problem) * problem.n_features**2
         return problem.n_coef > AUTO_MAX_COEF or gram_cost > 2000 * problem.n_features
 
     def _uses_cg(self, problem: Problem) -> bool:
@@ -177,8 +181,7 @@ class Newton(Solver):
         # tall problem) or under ~1 ms.
         rows = self._hessian_rows(problem, cg=False)
         width = problem.n_features + problem.fit_intercept
-        blocks = problem.n_outputs * (problem.n_outputs + 1) // 2
-        gram = blocks * width**2 * (0.5 * rows if rows else problem.n_samples)
+        gram = self._gram_blocks(problem) * width**2 * (0.5 * rows if rows else problem.n_samples)
         passes = problem.n_samples * problem.n_coef
         small = problem.n_coef <= _CHOLESKY_ALWAYS or gram <= _GRAM_ALWAYS
         return not small and gram > _GRAM_PASSES * passes
@@ -204,10 +207,14 @@ class Newton(Solver):
     ) -> Solution:
         cg = self._uses_cg(problem)
         rows = self._hessian_rows(problem, cg)
-        # float32 halves the Gram cost; CG's products are cheap and stay float64
-        hessian = problem.hessian_model(
-            max_rows=rows, dtype=np.float32 if rows and not cg else None
-        )
+
+        def sampled_hessian(rows: int | None):
+            # float32 halves the Gram cost; CG's products are cheap and stay float64
+            return problem.hessian_model(
+                max_rows=rows, dtype=np.float32 if rows and not cg else None
+            )
+
+        hessian = sampled_hessian(rows)
         value, grad, raw = problem.value_grad(coef)
         if progress.record(0, coef, value, grad):
             return progress.solution(coef, 0)
@@ -239,7 +246,5 @@ class Newton(Solver):
                 and progress.last_optimality > 0.5 * previous
             ):
                 rows = 4 * rows if 8 * rows <= problem.n_samples else None
-                hessian = problem.hessian_model(
-                    max_rows=rows, dtype=np.float32 if rows and not cg else None
-                )
+                hessian = sampled_hessian(rows)
         return progress.solution(coef, n_iter, message)
