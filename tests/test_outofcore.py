@@ -186,3 +186,25 @@ def test_peak_rss_is_bounded_by_the_batch_not_the_data(tmp_path):
     passes = result["passes"]
     assert (passes - 1) * (data + labels) <= result["bytes_scanned"] <= passes * (data + labels)
     assert growth_mb < _BUDGET_MB
+
+
+def test_a_cleared_spill_file_holds_only_what_was_written_after():
+    """A pass left unfinished wrote part of the spill file: the next decoding pass clears
+    it, so the later passes read only the complete pass."""
+    from logistica.outofcore._spill import Spill
+
+    spill = Spill()
+    try:
+        X = np.arange(6.0).reshape(3, 2)
+        spill.write((X, np.zeros(3), np.ones(3), None))
+        spill.write((X + 1, np.ones(3), np.ones(3), None))
+        spill.clear()
+        assert spill.nbytes == 0
+        spill.write((X + 2, np.ones(3), np.full(3, 2.0), None))
+        batches = [(b[0].copy(), b[2].copy()) for b in spill.batches()]
+        assert len(batches) == 1
+        np.testing.assert_array_equal(batches[0][0], X + 2)
+        np.testing.assert_array_equal(batches[0][1], np.full(3, 2.0))
+        assert spill.nbytes == 3 * 2 * 8 + 2 * 3 * 8
+    finally:
+        spill.close()

@@ -155,9 +155,8 @@ class Reader:
         if self.spill is not None and self.spilled:
             yield from self._spilled(label)
             return
-        if self.spill is not None:  # a pass left unfinished wrote part of the file
-            self.spill.close()
-            self.spill = Spill()
+        if self.spill is not None:
+            self.spill.clear()  # a pass left unfinished may have written part of it
         columns = [*layout.numeric, *layout.categorical, *layout.columns, self.target]
         columns += [name for name in (self.weight, self.offset) if name is not None]
         buffers: dict = {}

@@ -136,6 +136,14 @@ class Spill:
             pending, self._pending = self._pending, None
             pending.result()  # a failed write (disk full) raises here
 
+    def clear(self) -> None:
+        """Forget every batch written (the file is emptied, not replaced)."""
+        self._wait()
+        self.file.seek(0)
+        self.file.truncate()
+        self.layout.clear()
+        self.nbytes = 0
+
     def batches(self):
         """The batches in the order written, in reused buffers (valid until the next one)."""
         self._wait()
