@@ -25,6 +25,7 @@ from logistica import LogisticRegression
 from logistica.calibration import CalibratedModel
 from logistica.exceptions import ConvergenceWarning
 from logistica.objective import BinomialLoss, Design, ElasticNet, Problem, make_penalty
+from logistica.objective.design import StandardizedDesign
 from logistica.solvers import get, solve
 
 UNPENALIZED_SOLVERS = ["newton", "lbfgs", "trust-ncg", "gd", "cd"]
@@ -225,9 +226,27 @@ def test_standardized_gram_matches_numpy():
     X = rng.normal(size=(5000, 4)) + np.array([1e6, 0, -3, 0])
     h = rng.uniform(0.1, 0.3, 5000)
     mean, scale = X.mean(axis=0), X.std(axis=0)
-    (gram,) = Design(X).gram([h], intercept=True, standardize=(mean, scale))
+    (gram,) = StandardizedDesign(X, mean, scale).gram([h], intercept=True)
     A = np.column_stack([(X - mean) / scale, np.ones(5000)])
     np.testing.assert_allclose(gram, A.T @ (A * h[:, None]), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gram_of_shifted_columns_in_float32_keeps_centred_digits(order):
+    """A float32 Gram of a column subset is shifted in float64 first (means of 1e6)."""
+    rng = np.random.default_rng(7)
+    X = np.asarray(rng.normal(size=(5000, 6)) + 1e6 * np.arange(6), order=order)
+    h = rng.uniform(0.1, 0.3, 5000)
+    columns = np.array([1, 4, 5])
+    shift = X[:, columns].mean(axis=0)
+    (gram,) = Design(X).gram([h], True, columns=columns, shift=shift, dtype=np.float32)
+    A = np.column_stack([X[:, columns] - shift, np.ones(5000)])
+    np.testing.assert_allclose(gram, A.T @ (A * h[:, None]), rtol=1e-5, atol=1e-3)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    shift = np.array([0.5, -0.2, 0.1])
+    (gram,) = StandardizedDesign(X, mean, scale).gram([h], False, columns=columns, shift=shift)
+    A = (X[:, columns] - mean[columns]) / scale[columns] - shift
+    np.testing.assert_allclose(gram, A.T @ (A * h[:, None]), rtol=1e-10, atol=1e-6)
 
 
 def test_platt_scaling_is_affine_invariant_in_the_score():

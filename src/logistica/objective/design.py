@@ -241,19 +241,34 @@ class Design:
         self,
         weights: list[np.ndarray],
         intercept: bool,
-        standardize: tuple[np.ndarray, np.ndarray] | None = None,
+        columns: np.ndarray | None = None,
+        shift: np.ndarray | None = None,
+        dtype=None,
     ) -> list[np.ndarray]:
         """Weighted Gram matrices ``Aᵀ diag(h) A`` for each ``h`` in ``weights``.
 
-        ``A`` is ``X`` with a trailing column of ones when ``intercept`` is true;
-        with ``standardize=(mean, scale)`` (dense data only) its columns are
-        ``(x - mean)/scale``, standardized block by block in the row buffer, so
-        that no precision is lost to large column means.
-        Non-negative weights use ``syrk`` on ``√h``-scaled rows; signed weights
-        (off-diagonal multinomial blocks) use ``gemm``. One pass over the rows
-        serves all the weights. Results are float64 and symmetric. The row
-        buffers follow the memory order of ``X``, so Fortran-ordered data are
-        copied column segment by column segment, not element by element.
+        ``A`` is ``X`` (or its ``columns``, minus ``shift``) with a trailing
+        column of ones when ``intercept`` is true. Non-negative weights use
+        ``syrk`` on ``√h``-scaled rows; signed weights (off-diagonal multinomial
+        blocks) use ``gemm``. One pass over the rows serves all the weights,
+        and the columns are gathered row block by row block: ``X`` is never
+        copied. Results are float64 and symmetric; ``dtype=np.float32``
+        accumulates in single precision (half the cost, for Hessians that only
+        shape a step). The row buffers follow the memory order of ``X``, so
+        Fortran-ordered data are copied column segment by column segment.
+
+        Parameters
+        ----------
+        weights : list of ndarray of shape (n_samples,)
+            The diagonal weights ``h``; negative entries are allowed.
+        intercept : bool
+            Whether ``A`` ends with a column of ones.
+        columns : ndarray of int, optional
+            Features to include (dense data only); all by default.
+        shift : ndarray of shape (len(columns),), optional
+            Subtracted from the included columns (dense data only), e.g. their means.
+        dtype : numpy dtype, optional
+            Precision of the products; that of ``X`` by default.
 
         Examples
         --------
@@ -262,11 +277,22 @@ class Design:
         array([[10., 14.,  4.],
                [14., 20.,  6.],
                [ 4.,  6.,  2.]])
+        >>> d.gram([np.ones(2)], intercept=False, columns=np.array([1]), shift=np.array([3.0]))[0]
+        array([[2.]])
         """
         if self.is_sparse:
+            if columns is not None or shift is not None:
+                raise ValueError("column subsets and shifts need dense data")
             return [self._sparse_gram(h, intercept) for h in weights]
-        width = self.n_features + intercept
-        dtype = self.dtype if self.dtype in (np.float32, np.float64) else np.float64
+        return self._dense_gram(weights, intercept, columns, shift, None, dtype)
+
+    def _dense_gram(self, weights, intercept, columns, shift, scale, dtype) -> list[np.ndarray]:
+        """:meth:`gram` of ``(X[:, columns] - shift) / scale`` (dense; each part optional)."""
+        k = self.n_features if columns is None else len(columns)
+        width = k + intercept
+        if dtype is None:
+            dtype = self.dtype if self.dtype in (np.float32, np.float64) else np.float64
+        dtype = np.dtype(dtype)
         syrk = blas.get_blas_funcs("syrk", dtype=dtype)
         signed = [bool(np.any(h < 0)) for h in weights]
         out = [np.zeros((width, width), dtype=dtype, order="F") for _ in weights]
@@ -274,15 +300,27 @@ class Design:
         order = "F" if fortran else "C"
         raw = np.empty((_BLOCK_ROWS, width), dtype=dtype, order=order)
         scaled = np.empty((_BLOCK_ROWS, width), dtype=dtype, order=order)
+        # Columns are shifted and scaled in the data's precision, then cast: a float32
+        # Gram of float64 columns with large means keeps their centred digits.
+        precise = np.result_type(self.X.dtype, np.float32)
+        same = dtype == precise
+        stage = raw if same else np.empty((_BLOCK_ROWS, k), dtype=precise, order=order)
         if intercept:
             raw[:, -1] = 1.0
         for start in range(0, self.n_samples, _BLOCK_ROWS):
             rows = self.X[start : start + _BLOCK_ROWS]
             m = rows.shape[0]
-            raw[:m, : self.n_features] = rows
-            if standardize is not None:
-                raw[:m, : self.n_features] -= standardize[0]
-                raw[:m, : self.n_features] /= standardize[1]
+            block = stage[:m, :k]
+            if columns is None:
+                block[...] = rows
+            else:  # "clip" (valid indices) is take's fast path: 45 → 7 ms for 2048×1467
+                np.take(rows, columns, axis=1, out=block, mode="clip")
+            if shift is not None:
+                block -= shift
+            if scale is not None:
+                block /= scale
+            if not same:
+                raw[:m, :k] = block
             for h, is_signed, acc in zip(weights, signed, out, strict=True):
                 hb = h[start : start + m]
                 if is_signed:
@@ -390,17 +428,27 @@ class StandardizedDesign(Design):
         return Design(block if dtype is None else np.ascontiguousarray(block, dtype=dtype))
 
     def gram(
-        self, weights: list[np.ndarray], intercept: bool, standardize=None
+        self,
+        weights: list[np.ndarray],
+        intercept: bool,
+        columns: np.ndarray | None = None,
+        shift: np.ndarray | None = None,
+        dtype=None,
     ) -> list[np.ndarray]:
-        """Gram matrices of the standardized columns.
+        """Gram matrices of the standardized columns (see :meth:`Design.gram`).
 
-        Dense data are standardized block by block inside :meth:`Design.gram`;
-        sparse data use ``Aᵀ G A`` with ``[x̃, 1] = [x, 1] A``.
+        Dense data are standardized block by block inside the row buffer, so
+        no precision is lost to large column means; sparse data use
+        ``Aᵀ G A`` with ``[x̃, 1] = [x, 1] A``.
         """
-        if standardize is not None:
-            raise TypeError("the design is already standardized")
         if not self.base.is_sparse and type(self.base) is Design:
-            return self.base.gram(weights, intercept, standardize=(self.mean, self.scale))
+            index = slice(None) if columns is None else columns
+            mean, scale = self.mean[index], self.scale[index]
+            if shift is not None:  # (x - μ)/σ - s = (x - (μ + sσ))/σ
+                mean = mean + shift * scale
+            return self.base._dense_gram(weights, intercept, columns, mean, scale, dtype)
+        if columns is not None or shift is not None:
+            raise ValueError("column subsets and shifts need dense data")
         d = self.n_features
         transform = np.zeros((d + 1, d + 1))
         transform[np.arange(d), np.arange(d)] = 1.0 / self.scale
