@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 
 import pytest
 
@@ -60,3 +62,17 @@ def test_package_is_typed():
     from importlib.resources import files
 
     assert files("logistica").joinpath("py.typed").is_file()
+
+
+def test_importing_the_estimator_leaves_the_rest_unloaded():
+    """Top-level names load on first use: a first fit pays for the estimator only."""
+    code = (
+        "import sys; from logistica import LogisticRegression; "
+        "print(sorted(m for m in ('logistica.cv', 'logistica.io', 'logistica.outofcore', "
+        "'logistica.tabular', 'logistica.streaming', 'sklearn.metrics') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        logistica.nope  # noqa: B018
+    assert sorted([*logistica._EXPORTS, "__version__"]) == logistica.__all__

@@ -1,5 +1,10 @@
 """logistica: logistic regression from raw table to calibrated, explained, deployed model.
 
+The names below are imported on first use (PEP 562): ``from logistica import
+LogisticRegression`` loads the estimator and its solvers, not cross-validation,
+model files or out-of-core fitting — a third of the import time it would
+otherwise add to a first fit (``benchmarks/coldstart.py``).
+
 Examples
 --------
 >>> import logistica
@@ -7,20 +12,32 @@ Examples
 ['ConvergenceWarning', 'InferenceWarning']
 """
 
-from .cv import LogisticRegressionCV
-from .estimators import LogisticRegression
-from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
-from .formula import logit
-from .inference import summarize
-from .io import export_onnx, load, save
-from .outofcore import fit_files
-from .path import logistic_path
-from .streaming import stream_fit
-from .tabular import TabularModel
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
+#: public name -> the submodule defining it
+_EXPORTS = {
+    "ConvergenceWarning": "exceptions",
+    "InferenceWarning": "exceptions",
+    "LogisticRegression": "estimators",
+    "LogisticRegressionCV": "cv",
+    "SeparationWarning": "exceptions",
+    "TabularModel": "tabular",
+    "export_onnx": "io",
+    "fit_files": "outofcore",
+    "load": "io",
+    "logistic_path": "path",
+    "logit": "formula",
+    "save": "io",
+    "stream_fit": "streaming",
+    "summarize": "inference",
+}
+
+__all__ = [  # literal, for static analysis; the same names as _EXPORTS
     "ConvergenceWarning",
     "InferenceWarning",
     "LogisticRegression",
@@ -37,3 +54,28 @@ __all__ = [
     "stream_fit",
     "summarize",
 ]
+
+if TYPE_CHECKING:
+    from .cv import LogisticRegressionCV
+    from .estimators import LogisticRegression
+    from .exceptions import ConvergenceWarning, InferenceWarning, SeparationWarning
+    from .formula import logit
+    from .inference import summarize
+    from .io import export_onnx, load, save
+    from .outofcore import fit_files
+    from .path import logistic_path
+    from .streaming import stream_fit
+    from .tabular import TabularModel
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'logistica' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
