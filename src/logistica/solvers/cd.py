@@ -280,33 +280,35 @@ class _ProximalNewton:
             local = self._local(cols, means, block, ws, coef, raw)
             if local["violation"] <= inner_tol:
                 break
+            # Reuse the Gram matrix while the steps it shapes contract the violation fast.
+            fresh = gram and (hessian is None or local["violation"] > _REFRESH * previous)
+            if fresh:
+                with blas_threads_for(problem.n_samples * len(ws) ** 2):
+                    (hessian,) = curvature.gram(
+                        [local["state"].weights], problem.fit_intercept, dtype=np.float32
+                    )
+                self._gram = (ws, hessian)
             if gram:
-                # Reuse the Gram matrix while the steps it shapes contract the violation fast.
-                if hessian is None or local["violation"] > _REFRESH * previous:
-                    with blas_threads_for(problem.n_samples * len(ws) ** 2):
-                        (hessian,) = curvature.gram(
-                            [local["state"].weights], problem.fit_intercept, dtype=np.float32
-                        )
-                    self._gram = (ws, hessian)
                 previous = local["violation"]
                 step, step_b = self._gram_step(hessian, ws, local)
                 raw_step = block.matvec(step[:, 0]) + step_b[0]
             else:
                 step, step_b, raw_step = self._naive_step(cols, ws, local)
             direction, slope = self._direction(ws, local, step, step_b, means)
-            if not slope < 0:
-                break
             # Predicted decreases below rounding: objective values cannot judge the step,
             # so take the unit step while the exact gradient keeps improving.
             in_noise = -slope <= _NOISE * abs(value)
-            if in_noise and local["violation"] >= noisy:
+            step_size, new_value = 0.0, value
+            if slope < 0 and not (in_noise and local["violation"] >= noisy):
+                step_size, new_value = _backtrack(
+                    problem, coef, raw, value, direction, raw_step, slope, in_noise
+                )
+            if step_size == 0.0:
+                if gram and not fresh:  # a stale Gram matrix failed: try a fresh one
+                    hessian = None
+                    continue
                 break
             noisy = local["violation"] if in_noise else np.inf
-            step_size, new_value = _backtrack(
-                problem, coef, raw, value, direction, raw_step, slope, in_noise
-            )
-            if step_size == 0.0:
-                break
             coef = coef + step_size * direction
             raw = raw + step_size * raw_step
             value = new_value
