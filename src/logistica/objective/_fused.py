@@ -1,4 +1,5 @@
-"""Loss value with residual, column moments, squared sparse products: NumPy or compiled.
+"""Loss value with residual, column moments, squared sparse products and Gram matrices:
+NumPy or compiled; products of large float32 designs, compiled.
 
 The compiled kernels (:mod:`._kernels`) do each job in one pass and win on large
 arrays. On small ones they lose: importing numba and loading its first kernel
@@ -9,21 +10,25 @@ fixed cost once, where it is a small fraction of the fit.
 
 On large sparse data the compiled loops also avoid NumPy's temporaries of the
 size of ``X`` (five of them for the sparse variances), which dominated the
-extra memory of a sparse fit.
+extra memory of a sparse fit, and read float32 values in place, where SciPy's
+products with float64 vectors upcast a copy of the matrix on every call.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 
 __all__ = [
     "COMPILED_MIN",
     "binomial_value_residual",
+    "float32_in_place",
     "float32_product",
     "focal_value_residual",
     "multinomial_value_residual",
     "shifted_moments",
+    "sparse_gram",
     "sparse_moments",
     "sparse_sq_rmatvec",
 ]
@@ -212,6 +217,7 @@ def sparse_sq_rmatvec(X, H: np.ndarray) -> np.ndarray:
     array([10.,  4.])
     """
     if X.nnz < COMPILED_MIN:
+        X = X.astype(np.float64, copy=False)  # a small copy: float32 values squared in float64
         return np.asarray(X.multiply(X).T @ H)
     from ._kernels import sparse_sq_rmatvec as kernel
 
@@ -219,6 +225,43 @@ def sparse_sq_rmatvec(X, H: np.ndarray) -> np.ndarray:
     out = np.zeros((X.shape[1], H2.shape[1]))
     kernel(X.indptr, X.indices, X.data, H2, X.format == "csr", out)
     return out.reshape((X.shape[1], *H.shape[1:]))
+
+
+def sparse_gram(X, h: np.ndarray) -> np.ndarray:
+    """``Xᵀ diag(h) X`` in float64 for a CSR or CSC matrix, float32 or float64 values.
+
+    Large matrices are read in place by a compiled loop over the pairs of stored
+    entries of each row (a CSC matrix is converted to CSR once, in its own
+    precision); small ones go through SciPy's sparse product.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix of shape (n, d) in CSR or CSC format
+        The design.
+    h : ndarray of shape (n,)
+        Row weights; negative entries are allowed.
+
+    Returns
+    -------
+    ndarray of shape (d, d)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> sparse_gram(sp.csr_matrix(np.array([[1.0, 2.0], [3.0, 0.0]])), np.array([1.0, 2.0]))
+    array([[19.,  2.],
+           [ 2.,  4.]])
+    """
+    if X.nnz < COMPILED_MIN:
+        X = X.astype(np.float64, copy=False)  # a small copy: float32 products in float64
+        return (X.T @ sp.diags(h) @ X).toarray()
+    from ._kernels import sparse_gram as kernel
+
+    csr = X.tocsr()
+    out = np.zeros((X.shape[1], X.shape[1]))
+    kernel(csr.indptr, csr.indices, csr.data, np.ascontiguousarray(h, dtype=np.float64), out)
+    return out
 
 
 def sparse_moments(X, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +288,10 @@ def sparse_moments(X, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
     >>> sparse_moments(sp.csr_matrix(np.array([[2.0], [0.0]])), np.full(2, 0.5))
     (array([1.]), array([1.]))
     """
-    mean = np.asarray(X.T @ sample_weight, dtype=np.float64)
+    if float32_in_place(X):  # SciPy would upcast a copy of X
+        mean = float32_product(X, sample_weight, transpose=True)
+    else:
+        mean = np.asarray(X.T @ sample_weight, dtype=np.float64)
     if X.nnz < COMPILED_MIN:
         csr = X.tocsr()
         rows = np.repeat(np.arange(X.shape[0]), np.diff(csr.indptr))
@@ -263,13 +309,45 @@ def sparse_moments(X, sample_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return mean, spread + mean**2 * (sample_weight.sum() - nonzero_weight)
 
 
-def float32_product(X: np.ndarray, A: np.ndarray, transpose: bool = False) -> np.ndarray:
-    """``X @ A`` (or ``Xᵀ @ A``) in float64 for a large C-ordered float32 ``X``, read in place.
+def float32_in_place(X) -> bool:
+    """Whether :func:`float32_product` takes ``X``: large float32 data it can read in place.
 
     Parameters
     ----------
-    X : ndarray of shape (n, d)
-        float32, C-ordered, at least ``COMPILED_MIN`` entries.
+    X : ndarray or scipy.sparse matrix
+        The design.
+
+    Returns
+    -------
+    bool
+        True for float32 data with at least ``COMPILED_MIN`` entries (stored
+        entries when sparse), C-ordered when dense, CSR or CSC when sparse.
+
+    Examples
+    --------
+    >>> float32_in_place(np.ones((50_000, 2), dtype=np.float32))
+    True
+    >>> float32_in_place(np.ones((50_000, 2), dtype=np.float32, order="F"))
+    False
+    """
+    if X.dtype != np.float32:
+        return False
+    if sp.issparse(X):
+        return X.format in ("csr", "csc") and X.nnz >= COMPILED_MIN
+    return X.flags.c_contiguous and X.size >= COMPILED_MIN
+
+
+def float32_product(X, A: np.ndarray, transpose: bool = False) -> np.ndarray:
+    """``X @ A`` (or ``Xᵀ @ A``) in float64 for a large float32 ``X``, read in place.
+
+    Sparse ``X`` may also hold float64 values; the products loop over its stored
+    entries, so empty rows and columns cost nothing.
+
+    Parameters
+    ----------
+    X : ndarray or scipy.sparse matrix of shape (n, d)
+        Data accepted by :func:`float32_in_place`: float32, C-ordered when
+        dense, CSR or CSC when sparse.
     A : ndarray of shape (d,) or (d, K); (n,) or (n, K) with ``transpose``
         Coefficients, or row weights (residuals).
     transpose : bool, default=False
@@ -286,14 +364,28 @@ def float32_product(X: np.ndarray, A: np.ndarray, transpose: bool = False) -> np
     array([0.75, 0.75])
     >>> float32_product(X, np.full(50_000, 0.5), transpose=True)
     array([25000., 25000.])
+    >>> import scipy.sparse as sp
+    >>> S = sp.csr_matrix(np.array([[1.0, 2.0], [0.0, 3.0]], dtype=np.float32))
+    >>> float32_product(S, np.ones(2)), float32_product(S, np.ones(2), transpose=True)
+    (array([3., 3.]), array([1., 5.]))
     """
-    from ._kernels import float32_matvec, float32_rmatvec
+    from . import _kernels
 
     A2 = np.ascontiguousarray(A, dtype=np.float64).reshape(A.shape[0], -1)
+    n, d = X.shape
+    size = d if transpose else n
+    if sp.issparse(X):
+        # CSR holds the rows of X, CSC those of Xᵀ: a dot product per stored row, or a scatter
+        kernel = (
+            _kernels.sparse_matvec if (X.format == "csr") != transpose else _kernels.sparse_rmatvec
+        )
+        out = np.zeros((size, A2.shape[1]))
+        kernel(X.indptr, X.indices, X.data, A2, out)
+        return out.reshape((size, *A.shape[1:]))
     if transpose:
-        out = np.zeros((A2.shape[1], X.shape[1]))
-        float32_rmatvec(X, A2, out)
-        return out.T.reshape((X.shape[1], *A.shape[1:]))
-    out = np.empty((X.shape[0], A2.shape[1]))
-    float32_matvec(X, A2, out)
-    return out.reshape((X.shape[0], *A.shape[1:]))
+        out = np.zeros((A2.shape[1], d))
+        _kernels.float32_rmatvec(X, A2, out)
+        return out.T.reshape((size, *A.shape[1:]))
+    out = np.empty((n, A2.shape[1]))
+    _kernels.float32_matvec(X, A2, out)
+    return out.reshape((size, *A.shape[1:]))

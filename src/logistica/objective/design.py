@@ -6,7 +6,9 @@ float64 over row blocks converted into a reused buffer, while Gram matrices,
 which only shape a Newton step, may stay in float32. Gram matrices are built
 block by block from a reused buffer (rows scaled by ``√h``, then ``syrk``), so
 no n×d temporary is ever allocated; the intercept is a column of ones in that
-buffer, never a column added to ``X``.
+buffer, never a column added to ``X``. Sparse data stay CSR or CSC, float32 or
+float64: large float32 matrices are read in place by compiled loops over their
+stored entries, summed in float64, where SciPy would upcast a copy on every call.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import scipy.sparse as sp
 from scipy.linalg import blas
 
 from . import _fused
-from ._fused import shifted_moments, sparse_moments, sparse_sq_rmatvec
+from ._fused import shifted_moments, sparse_gram, sparse_moments, sparse_sq_rmatvec
 
 __all__ = ["ColumnBlock", "Design", "StandardizedDesign"]
 
@@ -47,7 +49,8 @@ class Design:
     Parameters
     ----------
     X : ndarray or scipy.sparse matrix of shape (n_samples, n_features)
-        Dense (C- or F-ordered) or CSR/CSC sparse, float32 or float64.
+        Dense (C- or F-ordered) or CSR/CSC sparse, float32 or float64 (other
+        sparse formats become CSR, other sparse dtypes float64).
 
     Examples
     --------
@@ -59,21 +62,17 @@ class Design:
 
     def __init__(self, X) -> None:
         if sp.issparse(X):
-            # Sparse products upcast the matrix on every call; do it once.
             X = X.tocsr() if X.format not in ("csr", "csc") else X
-            X = X.astype(np.float64, copy=False)
+            if X.dtype not in (np.float32, np.float64):
+                X = X.astype(np.float64)
         self.X = X
         self.is_sparse = sp.issparse(X)
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self._blocked = not self.is_sparse and X.dtype != np.float64
-        # large C-ordered float32 data: compiled products read X in place (float64 sums)
-        self._compiled_float32 = (
-            self._blocked
-            and X.dtype == np.float32
-            and X.flags.c_contiguous
-            and X.size >= _fused.COMPILED_MIN
-        )
+        # large float32 data, C-ordered or CSR/CSC: compiled products read X in place
+        # (float64 sums), where NumPy and SciPy would upcast it whole or block by block
+        self._compiled_float32 = _fused.float32_in_place(X)
         self._moments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def matvec(self, W: np.ndarray) -> np.ndarray:
@@ -84,10 +83,10 @@ class Design:
         >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).matvec(np.array([1.0, 1.0]))
         array([3., 7.])
         """
-        if not self._blocked:
-            return np.asarray(self.X @ W)
         if self._compiled_float32:
             return _fused.float32_product(self.X, W)
+        if not self._blocked:
+            return np.asarray(self.X @ W)
         out = np.empty((self.n_samples, *W.shape[1:]))
         for start, block in self._float64_blocks():
             out[start : start + block.shape[0]] = block @ W
@@ -101,10 +100,10 @@ class Design:
         >>> Design(np.array([[1.0, 2.0], [3.0, 4.0]])).rmatvec(np.array([1.0, 1.0]))
         array([4., 6.])
         """
-        if not self._blocked:
-            return np.asarray(self.X.T @ R)
         if self._compiled_float32:
             return _fused.float32_product(self.X, R, transpose=True)
+        if not self._blocked:
+            return np.asarray(self.X.T @ R)
         out = np.zeros((self.n_features, *R.shape[1:]))
         for start, block in self._float64_blocks():
             out += block.T @ R[start : start + block.shape[0]]
@@ -341,11 +340,10 @@ class Design:
         return result
 
     def _sparse_gram(self, h: np.ndarray, intercept: bool) -> np.ndarray:
-        X = self.X
-        gram = np.asarray((X.T @ sp.diags(h) @ X).todense())
+        gram = sparse_gram(self.X, h)
         if not intercept:
             return gram
-        col = np.asarray(X.T @ h).ravel()
+        col = self.rmatvec(h)
         return np.block([[gram, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
 
 
