@@ -156,7 +156,7 @@ class MarginalEffects:
 
 
 def _dense(X) -> np.ndarray:
-    return X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
 
 
 def probabilities(fit: FittedLikelihood, params: np.ndarray, X, offset=None) -> np.ndarray:
