@@ -73,7 +73,8 @@ class CoordinateDescent(Solver):
     max_epochs : int, default=50
         Coordinate-descent epochs per Newton step at most.
     gram_max : int, default=4000
-        Largest working set solved in covariance mode (dense binomial problems).
+        Largest working set solved in covariance mode (dense binomial problems,
+        and never more columns than rows).
 
     Examples
     --------
@@ -261,7 +262,12 @@ class _ProximalNewton:
         """Proximal Newton steps on ``ws`` until its KKT violation is ``<= inner_tol``."""
         problem = self.problem
         design = problem.design
-        gram = not design.is_sparse and not problem.is_multinomial and len(ws) <= self.gram_max
+        # (a Gram matrix larger than the columns, m > n, is singular: no exact model solves)
+        gram = (
+            not design.is_sparse
+            and not problem.is_multinomial
+            and len(ws) <= min(self.gram_max, problem.n_samples)
+        )
         # Gathering columns from C-ordered data is a strided copy (0.4 s for 20k×1500):
         # large working sets are read in place, at the price of products over all columns.
         copy = not gram or _VIEW_FRACTION * len(ws) < problem.n_features
