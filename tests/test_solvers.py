@@ -216,3 +216,20 @@ def test_a_too_coarse_hessian_sample_grows_fourfold_not_to_all_rows(monkeypatch)
 def test_newton_rejects_an_unknown_linear_solver():
     with pytest.raises(ValueError, match="linear_solver"):
         get("newton", linear_solver="qr").solve(_problem("binomial", False))
+
+
+def test_blas_threads_limited_only_where_a_limit_matters():
+    """One BLAS thread for mid-size work; tiny work skips the (12 ms) controller scan."""
+    from threadpoolctl import threadpool_info
+
+    from logistica import _blas
+
+    _blas._controller.cache_clear()
+    with _blas.blas_threads_for(1e3):  # OpenBLAS runs this on one thread by itself
+        assert _blas._controller.cache_info().currsize == 0
+    with _blas.blas_threads_for(1e6):
+        blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        assert blas and all(p["num_threads"] == 1 for p in blas)
+    default = {p["filepath"]: p["num_threads"] for p in threadpool_info()}
+    with _blas.blas_threads_for(1e9):
+        assert {p["filepath"]: p["num_threads"] for p in threadpool_info()} == default
