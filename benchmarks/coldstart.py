@@ -52,15 +52,19 @@ def _median(runs: list[dict]) -> dict:
     return out
 
 
-def measure(repeat: int = 3) -> dict:
-    """Median seconds of import, first L2 fit and first L1 fit for each case."""
-    empty, warm = [], []
+def measure(repeat: int = 5) -> dict:
+    """Median seconds of import, first L2 fit and first L1 fit for each case.
+
+    The cases take turns, so that neither profits from files the other has
+    brought into the page cache, nor from a quieter moment of the machine.
+    """
+    empty, warm, sklearn = [], [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
             env = {"NUMBA_CACHE_DIR": cache}
             empty.append(_measure(LOGISTICA, env))
+            sklearn.append(_measure(SKLEARN))
             warm.append(_measure(LOGISTICA, env))
-    sklearn = [_measure(SKLEARN) for _ in range(repeat)]
     return {
         "logistica, empty numba cache": _median(empty),
         "logistica, warm numba cache": _median(warm),
