@@ -52,8 +52,9 @@ _MODEL_FRACTION = 0.1
 _SUPPORT_EPOCHS = 20
 #: A Gram matrix is recomputed when a step shrank the violation by less than this.
 _REFRESH = 0.1
-#: Working sets larger than 1/this of the features are read from the design in place.
-_VIEW_FRACTION = 3
+#: Working sets larger than 1/this of the features are read from the design in place
+#: (copies of two successive sets, and a float32 one, then stay below ~0.5× X).
+_VIEW_FRACTION = 5
 _EPS = np.finfo(np.float64).eps
 #: Predicted decreases below this fraction of the objective are rounding noise.
 _NOISE = 1e3 * _EPS
