@@ -285,3 +285,25 @@ def test_float32_sparse_fit_needs_less_extra_memory_than_the_data():
     finally:
         tracemalloc.stop()
     assert extra < 1.0 * size, f"extra peak {extra / size:.2f} × the size of X"
+
+
+def test_threaded_float32_products_equal_numpy_and_honour_blas_limits():
+    """Large float32 products run on row blocks in threads, no more than BLAS may use."""
+    from threadpoolctl import threadpool_limits
+
+    from logistica.objective import _fused
+
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((20_011, 101)).astype(np.float32)  # above _THREADED_MIN
+    assert X.size >= _fused._THREADED_MIN
+    W, R = rng.standard_normal((101, 3)), rng.standard_normal((20_011, 3))
+    exact = X.astype(np.float64)
+    np.testing.assert_allclose(_fused.float32_product(X, W), exact @ W, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        _fused.float32_product(X, R, transpose=True), exact.T @ R, rtol=1e-12, atol=1e-10
+    )
+    with threadpool_limits(1):
+        assert len(_fused._row_blocks(X)) == 1
+    with threadpool_limits(2):
+        blocks = _fused._row_blocks(X)
+        assert len(blocks) == 2 and blocks[0].stop == blocks[1].start

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Iterator
 from functools import cache
 
-__all__ = ["PARALLEL_FLOPS", "blas_threads_for"]
+__all__ = ["PARALLEL_FLOPS", "blas_threads", "blas_threads_for"]
 
 #: Operations below this many floating-point operations run on one BLAS thread.
 PARALLEL_FLOPS = 5e7
@@ -55,3 +55,20 @@ def blas_threads_for(flops: float) -> Iterator[None]:
         return
     with _controller().limit(limits=1, user_api="blas"):
         yield
+
+
+def blas_threads() -> int:
+    """Threads the BLAS library may use now, ``threadpoolctl`` limits included.
+
+    logistica's own compiled loops that split work across threads use no more
+    than this, so that a limit set for BLAS holds for them too.
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_limits
+    >>> with threadpool_limits(1):
+    ...     blas_threads()
+    1
+    """
+    libraries = _controller().select(user_api="blas").lib_controllers
+    return max(1, min((library.num_threads for library in libraries), default=1))

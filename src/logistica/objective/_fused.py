@@ -16,6 +16,9 @@ products with float64 vectors upcast a copy of the matrix on every call.
 
 from __future__ import annotations
 
+from functools import cache
+from itertools import pairwise
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
@@ -382,10 +385,44 @@ def float32_product(X, A: np.ndarray, transpose: bool = False) -> np.ndarray:
         out = np.zeros((size, A2.shape[1]))
         kernel(X.indptr, X.indices, X.data, A2, out)
         return out.reshape((size, *A.shape[1:]))
+    blocks = _row_blocks(X)
     if transpose:
-        out = np.zeros((A2.shape[1], d))
-        _kernels.float32_rmatvec(X, A2, out)
-        return out.T.reshape((size, *A.shape[1:]))
+        parts = [np.zeros((A2.shape[1], d)) for _ in blocks]
+        calls = [(X[s], A2[s], p) for s, p in zip(blocks, parts, strict=True)]
+        _each(_kernels.float32_rmatvec, calls)
+        return sum(parts[1:], parts[0]).T.reshape((size, *A.shape[1:]))
     out = np.empty((n, A2.shape[1]))
-    _kernels.float32_matvec(X, A2, out)
+    _each(_kernels.float32_matvec, [(X[s], A2, out[s]) for s in blocks])
     return out.reshape((size, *A.shape[1:]))
+
+
+#: Dense float32 products with at least this many entries run on row blocks in threads
+#: (the compiled loops release the GIL): 50k×1000 on 2 cores, X·w 15 → 8 ms, Xᵀr 21 → 11 ms.
+_THREADED_MIN = 2_000_000
+
+
+def _row_blocks(X: np.ndarray) -> list[slice]:
+    """Row ranges of ``X``, one per thread (one range below ``_THREADED_MIN`` entries)."""
+    threads = 1
+    if X.size >= _THREADED_MIN:
+        from .._blas import blas_threads
+
+        threads = min(blas_threads(), X.shape[0])
+    bounds = np.linspace(0, X.shape[0], threads + 1).astype(int)
+    return [slice(lo, hi) for lo, hi in pairwise(bounds)]
+
+
+def _each(kernel, calls: list[tuple]) -> None:
+    """``kernel(*call)`` for every call: in this thread, or in threads when several."""
+    if len(calls) == 1:
+        kernel(*calls[0])
+        return
+    for future in [_pool().submit(kernel, *call) for call in calls]:
+        future.result()
+
+
+@cache
+def _pool():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(thread_name_prefix="logistica-product")
