@@ -20,7 +20,7 @@ __all__ = ["PARALLEL_FLOPS", "blas_threads", "blas_threads_for"]
 PARALLEL_FLOPS = 5e7
 #: OpenBLAS itself runs operations this small on one thread (its GEMM below 65536·4
 #: multiply-adds): no need to build the thread controller, which scans every loaded
-#: library (12 ms, most of a first small fit: 28 → 16 ms).
+#: library (12 ms, most of a first small fit: 28 → 10 ms).
 _SERIAL_ANYWAY = 2.5e5
 
 

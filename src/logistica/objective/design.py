@@ -289,9 +289,9 @@ class Design:
         """:meth:`gram` of ``(X[:, columns] - shift) / scale`` (dense; each part optional)."""
         k = self.n_features if columns is None else len(columns)
         width = k + intercept
-        if dtype is None:
-            dtype = self.dtype if self.dtype in (np.float32, np.float64) else np.float64
-        dtype = np.dtype(dtype)
+        # the data's own precision: shifts and scales are applied in it, then cast
+        precise = np.dtype(self.dtype if self.dtype in (np.float32, np.float64) else np.float64)
+        dtype = precise if dtype is None else np.dtype(dtype)
         syrk = blas.get_blas_funcs("syrk", dtype=dtype)
         signed = [bool(np.any(h < 0)) for h in weights]
         out = [np.zeros((width, width), dtype=dtype, order="F") for _ in weights]
@@ -301,7 +301,6 @@ class Design:
         scaled = np.empty((_BLOCK_ROWS, width), dtype=dtype, order=order)
         # Columns are shifted and scaled in the data's precision, then cast: a float32
         # Gram of float64 columns with large means keeps their centred digits.
-        precise = np.result_type(self.X.dtype, np.float32)
         same = dtype == precise
         stage = raw if same else np.empty((_BLOCK_ROWS, k), dtype=precise, order=order)
         if intercept:

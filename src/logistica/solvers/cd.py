@@ -505,7 +505,8 @@ def _support_newton(gram, l2, grad, coef, l1, step):
         reach = target[flipped] / (target[flipped] - new[flipped])
         first = np.argmin(reach)
         moved = step + reach[first] * (candidate - step)
-        moved[np.flatnonzero(flipped)[first]] = -coef[np.flatnonzero(flipped)[first]]
+        leaving = np.flatnonzero(flipped)[first]
+        moved[leaving] = -coef[leaving]
         return moved, False
     partial = grad + gram @ candidate + l2 * candidate
     exact = not np.any(np.abs(partial[~free]) > l1[~free] * (1 + 1e-9))
