@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,13 +126,14 @@ class Reader:
                 bar.update(task, advance=batch.num_rows)
 
     def _read(self, columns: list[str]):
-        """Batches read file by file, at most one row group ahead.
+        """Batches read file by file, the next one decoded while the caller works.
 
         The dataset scanner decodes ahead as far as it can while the consumer
         computes (12-15 batches of a 2M×100 Parquet dataset in Arrow's pool);
         a :class:`pyarrow.parquet.ParquetFile` reads one row group at a time,
         its column chunks through a buffered stream (so a large row group is
-        not read whole), and decodes columns on Arrow's threads.
+        not read whole), and decodes columns on Arrow's threads — one batch
+        ahead, in a background thread (:func:`_one_ahead`).
         """
         _, ds = pyarrow_modules()
         if not isinstance(self.dataset.format, ds.ParquetFileFormat):
@@ -143,11 +145,14 @@ class Reader:
             return
         import pyarrow.parquet as pq
 
-        filesystem = self.dataset.filesystem
-        for path in self.dataset.files:
-            with filesystem.open_input_file(path) as source:
-                reader = pq.ParquetFile(source, pre_buffer=False, buffer_size=_STREAM_BUFFER)
-                yield from reader.iter_batches(self.batch_size, columns=columns, use_threads=True)
+        def batches():
+            filesystem = self.dataset.filesystem
+            for path in self.dataset.files:
+                with filesystem.open_input_file(path) as source:
+                    reader = pq.ParquetFile(source, pre_buffer=False, buffer_size=_STREAM_BUFFER)
+                    yield from reader.iter_batches(self.batch_size, columns=columns)
+
+        yield from _one_ahead(batches())
 
     def arrays(self, layout: Layout, label: str):
         """``(X, codes, weight, offset)`` per batch: decoded from the files, or read back
@@ -181,6 +186,27 @@ class Reader:
             self.spilled_bytes = self.spill.nbytes
             self.spill.close()
             self.spill = None
+
+
+def _one_ahead(items: Iterator):
+    """Yield ``items``, producing the next one in a background thread meanwhile.
+
+    Decoding Parquet releases the GIL, so it overlaps the caller's products: a
+    2M×100 fit decoding the files every pass (``spill=False``, 6 passes) 14.1 →
+    12.6 s on two cores. An error raised while producing is raised here; a
+    caller that stops early waits for the item in progress.
+
+    Examples
+    --------
+    >>> list(_one_ahead(iter(range(3))))
+    [0, 1, 2]
+    """
+    end = object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="logistica-read") as worker:
+        pending = worker.submit(next, items, end)
+        while (item := pending.result()) is not end:
+            pending = worker.submit(next, items, end)
+            yield item
 
 
 def column(batch, name: str) -> np.ndarray:

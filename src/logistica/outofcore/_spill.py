@@ -4,9 +4,10 @@ Decoding Parquet (or parsing CSV) costs about as much per pass as a whole
 in-memory fit, and an exact out-of-core Newton fit makes five or more passes.
 :class:`Spill` writes each batch's decoded arrays — the float64 design block,
 labels, weights and offsets — to one temporary file during the first pass that
-decodes them, and later passes read them back with ``readinto`` into reused
-buffers: a copy from the operating system's page cache when the file fits in
-it, so the process's own memory stays bounded by the batch.
+decodes them, and later passes map them back batch by batch: views of the
+operating system's page cache when the file fits in it (no copy), so the
+process's own memory stays bounded by the batch. One background thread writes
+one batch while the caller decodes the next, and closes the file.
 
 :func:`spill_fits` decides whether to spill: only when the decoded data fit in
 half the memory the system reports available (beyond that, reads would come
@@ -17,6 +18,7 @@ space of the spill directory.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -98,11 +100,13 @@ class Spill:
 
     def __init__(self, directory: str | None = None) -> None:
         self.file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed by close()
-        self.layout: list[tuple[int, int, np.dtype, bool]] = []  # rows, width, y dtype, offset
+        #: per batch: its record's start in the file, rows, width, y dtype, has offset
+        self.layout: list[tuple[int, int, int, np.dtype, bool]] = []
         self.nbytes = 0
+        self._end = 0  # where the next record starts (a multiple of the map granularity)
         # one batch is written in the background while the next is decoded (the
         # write releases the GIL): at most one copy of a batch waits
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="logistica-spill")
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="logistica-spill")
         self._pending: Future | None = None
         self._buffers: tuple[dict, dict] = ({}, {})
 
@@ -114,7 +118,8 @@ class Spill:
         """
         X, y, sw, off = arrays
         n, width = X.shape
-        self.layout.append((n, width, np.asarray(y).dtype, off is not None))
+        y_dtype = np.asarray(y).dtype
+        self.layout.append((self._end, n, width, y_dtype, off is not None))
         self._wait()  # the other buffer set is free again
         buffers = self._buffers[len(self.layout) % 2]
         parts = []
@@ -125,11 +130,17 @@ class Spill:
                 part[...] = array  # into reused memory: no page faults per batch
                 parts.append(part)
                 self.nbytes += part.nbytes
-        self._pending = self._writer.submit(self._write, parts)
+        size = _record_size(n, width, y_dtype, off is not None)
+        self._end += size
+        self._pending = self._worker.submit(self._write, parts, size)
 
-    def _write(self, parts: list[np.ndarray]) -> None:
+    def _write(self, parts: list[np.ndarray], size: int) -> None:
+        written = 0
         for part in parts:
-            self.file.write(memoryview(part).cast("B"))
+            written += self.file.write(memoryview(part).cast("B"))
+            padding = -written % _ALIGN
+            written += self.file.write(bytes(padding))
+        self.file.write(bytes(size - written))  # the next record starts on a map boundary
 
     def _wait(self) -> None:
         if self._pending is not None:
@@ -142,34 +153,57 @@ class Spill:
         self.file.seek(0)
         self.file.truncate()
         self.layout.clear()
-        self.nbytes = 0
+        self.nbytes = self._end = 0
 
     def batches(self):
-        """The batches in the order written, in reused buffers (valid until the next one)."""
+        """The batches in the order written, as read-only views of the file's pages.
+
+        Each batch is memory-mapped on its own, straight from the operating
+        system's page cache (no copy): a 2M×100 Newton pass 0.48 → 0.3 s against
+        ``readinto`` into a buffer. A batch's map is released with the last
+        view of it, so the process holds about one batch.
+        """
         self._wait()
         self.file.flush()
-        self.file.seek(0)
-        buffers: dict = {}
-        for n, width, y_dtype, has_offset in self.layout:
-            block = self._read(buffers, "X", (width, n), np.float64)
-            y = self._read(buffers, "y", (n,), y_dtype)
-            sw = self._read(buffers, "sw", (n,), np.float64)
-            off = self._read(buffers, "off", (n,), np.float64) if has_offset else None
-            yield block.T, y, sw, off
-
-    def _read(self, buffers: dict, name: str, shape: tuple, dtype) -> np.ndarray:
-        out = _buffer(buffers, name, shape, dtype)
-        view = memoryview(out).cast("B")
-        if self.file.readinto(view) != view.nbytes:
+        if self.layout and os.fstat(self.file.fileno()).st_size < self._end:
             raise OSError("the spill file is shorter than written (disk full or removed?)")
-        return out
+        for start, n, width, y_dtype, has_offset in self.layout:
+            size = _record_size(n, width, y_dtype, has_offset)
+            pages = mmap.mmap(self.file.fileno(), size, access=mmap.ACCESS_READ, offset=start)
+            parts, at = [], 0
+            for shape, dtype in (((width, n), np.float64), ((n,), y_dtype), ((n,), np.float64)):
+                count = int(np.prod(shape))
+                parts.append(np.frombuffer(pages, dtype, count, at).reshape(shape))
+                at += _aligned(count * np.dtype(dtype).itemsize)
+            off = np.frombuffer(pages, np.float64, n, at) if has_offset else None
+            del pages  # the views keep the map alive, and only they
+            yield parts[0].T, parts[1], parts[2], off
 
     def close(self) -> None:
-        """Delete the file (after the write in progress, whose error is then ignored)."""
+        """Delete the file (after the work in progress, whose error is then ignored).
+
+        The closing itself runs in the background: freeing the blocks of an
+        unlinked 1.6 GB file took 1.0 s (ext4), and nothing can reach the file
+        any more.
+        """
         with contextlib.suppress(OSError):
             self._wait()
-        self._writer.shutdown()
-        self.file.close()
+        self._worker.submit(self.file.close)
+        self._worker.shutdown(wait=False)
+
+
+#: Alignment of each array inside a record (any dtype's).
+_ALIGN = 64
+
+
+def _aligned(nbytes: int, unit: int = _ALIGN) -> int:
+    return nbytes + (-nbytes % unit)
+
+
+def _record_size(n: int, width: int, y_dtype, has_offset: bool) -> int:
+    """Bytes of one batch's record: its arrays, each aligned, padded to a map boundary."""
+    sizes = [n * width * 8, n * np.dtype(y_dtype).itemsize, n * 8] + [n * 8] * has_offset
+    return _aligned(sum(_aligned(size) for size in sizes), mmap.ALLOCATIONGRANULARITY)
 
 
 def _buffer(buffers: dict, name: str, shape: tuple, dtype) -> np.ndarray:
