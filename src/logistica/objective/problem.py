@@ -177,7 +177,8 @@ class Problem:
         array([1., 1., 1., 1.])
         """
         W, b = self.split(direction)
-        raw = self.design.matvec(W)
+        # zero weights (every fit's start) need no pass over X
+        raw = self.design.matvec(W) if W.any() else np.zeros((self.n_samples, *W.shape[1:]))
         if self.fit_intercept:
             raw += b
         return raw

@@ -31,10 +31,12 @@ a ``n_coef²`` Hessian.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
 
+from .._blas import one_blas_thread
 from ..estimators import LogisticRegression
 from ..objective import make_loss
 from ._chunk import Moments, Terms, chunk_moments, chunk_terms
@@ -241,17 +243,22 @@ def _fit_passes(model, reader: Reader, layout: Layout, loss, n_coef: int):
         return _Pair(chunk_moments(arrays[0], arrays[2]),
                      batch_sums(index, arrays, zero, zero, FULL_STEP, 0.0))  # fmt: skip
 
-    moments_total, start = _running_sum(
-        start_sums(i, arrays) for i, arrays in enumerate(reader.arrays(layout, "moments"))
-    )
+    # the pass decodes (and spills) on threads of its own: BLAS on one thread
+    with one_blas_thread():
+        moments_total, start = _running_sum(
+            start_sums(i, arrays) for i, arrays in enumerate(reader.arrays(layout, "moments"))
+        )
     raw_start = sample.fit(model, len(layout.classes), moments_total.weight)
 
     def evaluate(base, direction, steps, hessian) -> Terms:
         label = "newton" if hessian else "lbfgs"
-        return _running_sum(
-            batch_sums(i, arrays, base, direction, steps, hessian)
-            for i, arrays in enumerate(reader.arrays(layout, label))
-        )
+        # a pass that decodes the files runs BLAS on one thread, as the first one
+        # does (2M×100 with spill=False: 12.0–12.5 → 11.2–11.5 s)
+        with nullcontext() if reader.spilled else one_blas_thread():
+            return _running_sum(
+                batch_sums(i, arrays, base, direction, steps, hessian)
+                for i, arrays in enumerate(reader.arrays(layout, label))
+            )
 
     model, _ = fit_reduced(
         model, evaluate, classes=layout.classes, moments=moments_total,
