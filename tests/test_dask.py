@@ -143,3 +143,25 @@ def test_clear_errors(cluster, data):
     y_empty = da.from_array(data["y"], chunks=((1000, 2000, 0),))
     with pytest.raises(ValueError, match="empty"):
         LogisticRegression().fit(empty, y_empty)
+
+
+def test_unaligned_blocks_are_persisted_aligned_and_equal():
+    """Blocks deserialized from network frames may start at any byte; the persisted
+    partitions hold aligned blocks with the same values (aligned ones are not copied)."""
+    import dask
+
+    from logistica.dask._partitions import _aligned, split_partitions
+
+    values = np.random.default_rng(0).normal(size=(40, 3))
+    raw = bytearray(values.nbytes + 1)
+    unaligned = np.frombuffer(raw, dtype=np.float64, offset=1).reshape(40, 3)
+    unaligned[...] = values
+    assert not unaligned.flags.aligned
+    aligned = np.ones(40)
+    parts = split_partitions(da.from_array(unaligned, chunks=(20, 3)), da.from_array(aligned, 20))
+    with dask.config.set(scheduler="synchronous"):
+        parts.persist()
+        blocks = [block.compute() for block in parts.X.to_delayed().ravel()]
+    assert all(block.flags.aligned for block in blocks)
+    np.testing.assert_array_equal(np.vstack(blocks), values)
+    assert _aligned(aligned) is aligned  # already aligned: no copy

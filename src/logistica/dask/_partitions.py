@@ -33,10 +33,19 @@ class Partitions:
         self.n_features = X.shape[1] if not _is_frame(X) else len(X.columns)
 
     def persist(self) -> None:
-        """Persist every collection once: later graphs reuse the partitions in memory."""
-        self.X, self.y, self.sample_weight, self.offset = dask.persist(
-            self.X, self.y, self.sample_weight, self.offset
-        )
+        """Persist every collection once: later graphs reuse the partitions in memory.
+
+        Array blocks are persisted aligned: a block deserialized from a worker's
+        network frames may start at any byte, and on unaligned float64 data every
+        product falls back to slow loops (2M×100 on 2 workers: 0.27 s a pass per
+        250k-row block instead of 0.06 s). Aligned blocks are not copied; an
+        unaligned one is copied once, beside the caller's own persisted block.
+        """
+        arrays = [
+            c if c is None or _is_frame(c) else c.map_blocks(_aligned, dtype=c.dtype)
+            for c in (self.X, self.y, self.sample_weight, self.offset)
+        ]
+        self.X, self.y, self.sample_weight, self.offset = dask.persist(*arrays)
 
     def blocks(self) -> list[tuple]:
         """One delayed ``(X, y, sample_weight, offset)`` per partition."""
@@ -157,6 +166,11 @@ def split_partitions(X, y, sample_weight=None, offset=None) -> Partitions:
 
 
 # -- on the workers ---------------------------------------------------------------------
+def _aligned(block: np.ndarray) -> np.ndarray:
+    """``block`` itself when its data are aligned for its dtype, else an aligned copy."""
+    return np.require(block, requirements="A")
+
+
 def _arrays(X, y, sample_weight, offset, classes, multipliers):
     X = np.ascontiguousarray(X.to_numpy(np.float64) if hasattr(X, "to_numpy") else X, np.float64)
     labels = np.asarray(y)
