@@ -307,3 +307,39 @@ def test_threaded_float32_products_equal_numpy_and_honour_blas_limits():
     with threadpool_limits(2):
         blocks = _fused._row_blocks(X)
         assert len(blocks) == 2 and blocks[0].stop == blocks[1].start
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 7, 8, 9, 13, 35])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_float32_kernels_cover_every_row_whatever_the_row_count(n, n_outputs):
+    """The kernels take rows four (X·W) and eight (XᵀR) at a time: the rows left over
+    count too."""
+    from logistica.objective import _kernels
+
+    rng = np.random.default_rng(n)
+    X = rng.standard_normal((n, 5)).astype(np.float32)
+    W, R = rng.standard_normal((5, n_outputs)), rng.standard_normal((n, n_outputs))
+    exact = X.astype(np.float64)
+    out = np.full((n, n_outputs), np.nan)
+    _kernels.float32_matvec(X, np.ascontiguousarray(W.T), out)
+    np.testing.assert_allclose(out, exact @ W, rtol=1e-12, atol=1e-12)
+    total = np.zeros((n_outputs, 5))
+    _kernels.float32_rmatvec(X, R, total)
+    np.testing.assert_allclose(total, (exact.T @ R).T, rtol=1e-12, atol=1e-12)
+
+
+def test_own_threads_limits_blas_and_keeps_the_callers_thread_count():
+    """Inside own_threads BLAS runs on one thread and the product kernels keep the count
+    BLAS had before; a user's threadpoolctl limit of one thread still holds for them."""
+    from threadpoolctl import threadpool_limits
+
+    from logistica._blas import blas_threads, own_threads, product_threads
+
+    with threadpool_limits(2):
+        before = blas_threads()  # 2, or 1 on a one-core machine
+        with own_threads():
+            assert blas_threads() == 1
+            assert product_threads() == before
+        assert blas_threads() == before
+    with threadpool_limits(1), own_threads():
+        assert product_threads() == 1

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 
-__all__ = ["PARALLEL_FLOPS", "blas_threads", "blas_threads_for", "one_blas_thread"]
+__all__ = [
+    "PARALLEL_FLOPS",
+    "blas_threads",
+    "blas_threads_for",
+    "one_blas_thread",
+    "own_threads",
+    "product_threads",
+]
 
 #: Operations below this many floating-point operations run on one BLAS thread.
 PARALLEL_FLOPS = 5e7
@@ -22,6 +30,10 @@ PARALLEL_FLOPS = 5e7
 #: multiply-adds): no need to build the thread controller, which scans every loaded
 #: library (12 ms, most of a first small fit: 28 → 10 ms).
 _SERIAL_ANYWAY = 2.5e5
+
+
+#: Threads of logistica's own product kernels inside :func:`own_threads` (else None).
+_OWN_THREADS: ContextVar[int | None] = ContextVar("logistica_own_threads", default=None)
 
 
 @cache
@@ -91,3 +103,42 @@ def blas_threads() -> int:
     """
     libraries = _controller().select(user_api="blas").lib_controllers
     return max(1, min((library.num_threads for library in libraries), default=1))
+
+
+@contextlib.contextmanager
+def own_threads() -> Iterator[None]:
+    """Give logistica's threaded kernels the cores, and BLAS one thread, meanwhile.
+
+    For fits whose heavy products are logistica's own (dense float32 data): any
+    BLAS call on several threads leaves OpenBLAS's workers spinning on the cores
+    those kernels need. 50k×1000 float32, L-BFGS: 0.94 → 0.49 s. The thread
+    count is read before BLAS is limited, so a user's ``threadpoolctl`` limit
+    still holds.
+
+    Examples
+    --------
+    >>> with own_threads():
+    ...     blas_threads() == 1 and product_threads() >= 1
+    True
+    """
+    token = _OWN_THREADS.set(blas_threads())
+    try:
+        with one_blas_thread():
+            yield
+    finally:
+        _OWN_THREADS.reset(token)
+
+
+def product_threads() -> int:
+    """Threads logistica's own product kernels may use now: as many as BLAS may, or
+    what :func:`own_threads` granted.
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_limits
+    >>> with threadpool_limits(1):
+    ...     product_threads()
+    1
+    """
+    granted = _OWN_THREADS.get()
+    return blas_threads() if granted is None else granted

@@ -212,18 +212,35 @@ def focal_value_residual(
 # Products of a float32 design with float64 vectors, accumulated in float64, reading
 # X in place: NumPy would upcast the whole matrix (or, blocked, each row block) first.
 # Reassociating the float64 sums (not "fast" about NaN or infinity) lets the loops
-# vectorize: 200k×100, 6 ms each way against 19 ms blocked and 12 ms for float64 BLAS.
-# They release the GIL: large products run on row blocks in threads (_fused).
+# vectorize. Each pass over the coefficients serves 4 rows (X·W), and each update of
+# the output 8 rows (XᵀR): one thread, 25k×1000, X·W 8.0 ms with one column as before,
+# 271 → 77 ms with ten (the coefficients were read across their rows); XᵀR 11.1 → 7.5
+# ms, 44 → 25 ms with ten. They release the GIL: large products run on row blocks in
+# threads (_fused).
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-def float32_matvec(X: np.ndarray, W: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
-    """``out = X @ W`` for C-ordered float32 ``X`` (n, d), float64 ``W`` (d, K)."""
+def float32_matvec(X: np.ndarray, Wt: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """``out = X @ Wt.T`` for C-ordered float32 ``X`` (n, d), float64 ``Wt`` (K, d)."""
     n, d = X.shape
-    K = W.shape[1]
-    for i in range(n):
+    K = Wt.shape[0]
+    full = n - n % 4
+    for i in range(0, full, 4):
+        for k in range(K):
+            a0 = a1 = a2 = a3 = 0.0
+            for j in range(d):
+                w = Wt[k, j]
+                a0 += np.float64(X[i, j]) * w
+                a1 += np.float64(X[i + 1, j]) * w
+                a2 += np.float64(X[i + 2, j]) * w
+                a3 += np.float64(X[i + 3, j]) * w
+            out[i, k] = a0
+            out[i + 1, k] = a1
+            out[i + 2, k] = a2
+            out[i + 3, k] = a3
+    for i in range(full, n):
         for k in range(K):
             acc = 0.0
             for j in range(d):
-                acc += np.float64(X[i, j]) * W[j, k]
+                acc += np.float64(X[i, j]) * Wt[k, j]
             out[i, k] = acc
 
 
@@ -233,12 +250,22 @@ def float32_rmatvec(X: np.ndarray, R: np.ndarray, out: np.ndarray) -> None:  # p
     ``out`` has shape (K, d)."""
     n, d = X.shape
     K = R.shape[1]
-    for i in range(n):
+    full = n - n % 8
+    for i in range(0, full, 8):
+        for k in range(K):
+            r0, r1, r2, r3 = R[i, k], R[i + 1, k], R[i + 2, k], R[i + 3, k]
+            r4, r5, r6, r7 = R[i + 4, k], R[i + 5, k], R[i + 6, k], R[i + 7, k]
+            for j in range(d):
+                low = np.float64(X[i, j]) * r0 + np.float64(X[i + 1, j]) * r1
+                low += np.float64(X[i + 2, j]) * r2 + np.float64(X[i + 3, j]) * r3
+                high = np.float64(X[i + 4, j]) * r4 + np.float64(X[i + 5, j]) * r5
+                high += np.float64(X[i + 6, j]) * r6 + np.float64(X[i + 7, j]) * r7
+                out[k, j] += low + high
+    for i in range(full, n):
         for k in range(K):
             r = R[i, k]
-            if r != 0.0:
-                for j in range(d):
-                    out[k, j] += np.float64(X[i, j]) * r
+            for j in range(d):
+                out[k, j] += np.float64(X[i, j]) * r
 
 
 # Products of a CSR or CSC matrix with float64 vectors, accumulated in float64, reading

@@ -75,6 +75,12 @@ class Design:
         self._compiled_float32 = _fused.float32_in_place(X)
         self._moments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
+    @property
+    def owns_products(self) -> bool:
+        """Whether logistica's own kernels compute the products (dense float32 data):
+        solvers then give them the cores (:func:`~logistica._blas.own_threads`)."""
+        return self._compiled_float32 and not self.is_sparse
+
     def matvec(self, W: np.ndarray) -> np.ndarray:
         """``X @ W`` in float64 for ``W`` of shape (n_features,) or (n_features, K).
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .._blas import own_threads
 from .._warnings import warn_user
 from ..exceptions import ConvergenceWarning
 from ..objective.problem import Problem
@@ -301,6 +303,19 @@ class Solver:
             raise ValueError(
                 f"coef0 has shape {coef.shape}, expected ({problem.n_coef},) for this problem"
             )
+        with own_threads() if problem.design.owns_products else nullcontext():
+            solution = self._solve_in_units(problem, coef, tol, verbose, callback, max_iter)
+        if not solution.converged:
+            warn_user(
+                f"solver {self.name!r} did not converge in {solution.n_iter} iterations "
+                f"({solution.message}): optimality {solution.optimality:.2e} > tol {tol:.1e}. "
+                f"To fix it: {self.advice}.",
+                ConvergenceWarning,
+            )
+        return solution
+
+    def _solve_in_units(self, problem, coef, tol, verbose, callback, max_iter) -> Solution:
+        """:meth:`_solve` on ``problem`` or, with ``standardize``, on its standardized twin."""
         work = problem.standardized()
         if work is None:
             progress = Progress(problem, self.name, tol, verbose, callback)
@@ -315,13 +330,6 @@ class Solver:
             progress = Progress(work, self.name, tol, verbose, callback)
             coef = work.center_classes(work.coef_from_parent(coef))
             solution = _to_parent(problem, work, self._solve(work, coef, progress, max_iter), tol)
-        if not solution.converged:
-            warn_user(
-                f"solver {self.name!r} did not converge in {solution.n_iter} iterations "
-                f"({solution.message}): optimality {solution.optimality:.2e} > tol {tol:.1e}. "
-                f"To fix it: {self.advice}.",
-                ConvergenceWarning,
-            )
         return solution
 
     def _solve(
