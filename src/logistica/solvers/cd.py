@@ -306,10 +306,11 @@ class _ProximalNewton:
                 step, step_b, raw_step = self._naive_step(cols, ws, local)
             direction, slope = self._direction(ws, local, step, step_b, means)
             # Predicted decreases below rounding: objective values cannot judge the step,
-            # so take the unit step while the exact gradient keeps improving.
-            in_noise = -slope <= _NOISE * abs(value)
+            # nor can the sign of the slope, so take the unit step while the exact
+            # gradient keeps improving.
+            in_noise = abs(slope) <= _NOISE * abs(value)
             step_size, new_value = 0.0, value
-            if slope < 0 and not (in_noise and local["violation"] >= noisy):
+            if (slope < 0 or in_noise) and not (in_noise and local["violation"] >= noisy):
                 step_size, new_value = _backtrack(
                     problem, coef, raw, value, direction, raw_step, slope, in_noise
                 )
