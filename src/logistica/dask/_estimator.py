@@ -184,9 +184,9 @@ class LogisticRegression(estimators.LogisticRegression):
         started = time.perf_counter()
         check_supported(self)
         parts = split_partitions(X, y, sample_weight, offset)
-        parts.persist()
+        persisted = parts.persist()
         session = _Session(parts)
-        session.submissions += 1  # the persist
+        session.submissions += persisted
         blocks = parts.blocks()
         sizes = session.compute([dask.delayed(partition_classes)(b[0], b[1], b[2]) for b in blocks])
         empty = [i for i, (rows, _) in enumerate(sizes) if rows == 0]

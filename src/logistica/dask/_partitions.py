@@ -32,8 +32,12 @@ class Partitions:
         self.feature_names = feature_names
         self.n_features = X.shape[1] if not _is_frame(X) else len(X.columns)
 
-    def persist(self) -> None:
+    def persist(self) -> int:
         """Persist every collection once: later graphs reuse the partitions in memory.
+
+        Returns the number of graphs submitted: one, two for a DataFrame (its
+        partitions are persisted as float64 blocks, which Dask computes apart
+        from the columns taken from it).
 
         Array blocks are persisted aligned: a block deserialized from a worker's
         network frames may start at any byte, and on unaligned float64 data every
@@ -45,18 +49,27 @@ class Partitions:
             c if c is None or _is_frame(c) else c.map_blocks(_aligned, dtype=c.dtype)
             for c in (self.X, self.y, self.sample_weight, self.offset)
         ]
-        self.X, self.y, self.sample_weight, self.offset = dask.persist(*arrays)
+        if not _is_frame(self.X):
+            self.X, self.y, self.sample_weight, self.offset = dask.persist(*arrays)
+            return 1
+        # a frame's partitions become float64 blocks once, not at every pass
+        blocks = [dask.delayed(_frame_block)(part) for part in self.X.to_delayed()]
+        self.X = list(dask.persist(*blocks))
+        self.y, self.sample_weight, self.offset = dask.persist(*arrays[1:])
+        return 2
 
     def blocks(self) -> list[tuple]:
         """One delayed ``(X, y, sample_weight, offset)`` per partition."""
-        parts = [_delayed_parts(c) for c in (self.X, self.y, self.sample_weight, self.offset)]
+        # a frame's X is a list already: its persisted float64 blocks
+        first = self.X if isinstance(self.X, list) else _delayed_parts(self.X)
+        parts = [first, *(_delayed_parts(c) for c in (self.y, self.sample_weight, self.offset))]
         n = len(parts[0])
         return [tuple(p[i] if p is not None else None for p in parts) for i in range(n)]
 
     @property
     def nbytes(self) -> int:
-        """Bytes of one pass over ``X``, ``y`` and the weights (an estimate for frames)."""
-        if _is_frame(self.X):
+        """Bytes of one pass over ``X``, ``y`` and the weights (0, unknown, for frames)."""
+        if _is_frame(self.X) or isinstance(self.X, list):
             return 0
         total = self.X.nbytes + self.y.nbytes
         for extra in (self.sample_weight, self.offset):
@@ -166,13 +179,18 @@ def split_partitions(X, y, sample_weight=None, offset=None) -> Partitions:
 
 
 # -- on the workers ---------------------------------------------------------------------
+def _frame_block(frame: pd.DataFrame) -> np.ndarray:
+    """A DataFrame partition as a C-ordered float64 block."""
+    return np.ascontiguousarray(frame.to_numpy(np.float64))
+
+
 def _aligned(block: np.ndarray) -> np.ndarray:
     """``block`` itself when its data are aligned for its dtype, else an aligned copy."""
     return np.require(block, requirements="A")
 
 
 def _arrays(X, y, sample_weight, offset, classes, multipliers):
-    X = np.ascontiguousarray(X.to_numpy(np.float64) if hasattr(X, "to_numpy") else X, np.float64)
+    X = np.ascontiguousarray(X, np.float64)  # persisted C-ordered float64: no copy
     labels = np.asarray(y)
     codes = np.searchsorted(classes, labels)
     sw = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, np.float64)
