@@ -108,6 +108,8 @@ def test_dask_dataframe_with_target_column(cluster, data):
     np.testing.assert_allclose(_packed(model), _packed(reference), rtol=0, atol=1e-6)
     labels = model.predict(ddf[list("abcd")]).compute()
     np.testing.assert_array_equal(labels, reference.predict(frame[list("abcd")]))
+    stats = model.fit_stats_  # 4 features, the label and the weight, 8 bytes a value
+    assert stats["bytes_scanned"] == stats["passes"] * len(frame) * 6 * 8
 
 
 def test_fit_survives_a_killed_worker(cluster, data):

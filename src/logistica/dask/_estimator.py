@@ -245,7 +245,7 @@ class LogisticRegression(estimators.LogisticRegression):
             "graph_submissions": session.submissions,
             "setup_submissions": setup,
             "passes": session.passes + 1,
-            "bytes_scanned": parts.nbytes * (session.passes + 1),
+            "bytes_scanned": parts.pass_bytes(moments.rows) * (session.passes + 1),
             "iterations": int(self.n_iter_[0]),
             "partitions": len(blocks),
             "rows": int(moments.rows),

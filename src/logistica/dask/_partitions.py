@@ -66,11 +66,16 @@ class Partitions:
         n = len(parts[0])
         return [tuple(p[i] if p is not None else None for p in parts) for i in range(n)]
 
-    @property
-    def nbytes(self) -> int:
-        """Bytes of one pass over ``X``, ``y`` and the weights (0, unknown, for frames)."""
-        if _is_frame(self.X) or isinstance(self.X, list):
-            return 0
+    def pass_bytes(self, rows: int) -> int:
+        """Bytes one pass reads: ``X`` as float64 blocks, ``y``, weights and offset.
+
+        ``rows`` is the number of rows (a DataFrame's columns count 8 bytes a value).
+        """
+        if isinstance(self.X, list):  # a frame's float64 blocks
+            columns = (
+                self.n_features + 1 + sum(c is not None for c in (self.sample_weight, self.offset))
+            )
+            return int(rows * columns * 8)
         total = self.X.nbytes + self.y.nbytes
         for extra in (self.sample_weight, self.offset):
             total += 0 if extra is None else extra.nbytes
