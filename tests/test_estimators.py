@@ -200,7 +200,7 @@ def test_gd_teaching_solver_has_history_and_verbose(capsys, synthetic):
 def test_auto_records_its_choice(synthetic):
     X, y = synthetic
     assert LogisticRegression().fit(X, y).solver_ == "newton"
-    assert LogisticRegression().fit(sp.csr_matrix(X), y).solver_ == "trust-ncg"
+    assert LogisticRegression().fit(sp.csr_matrix(X), y).solver_ == "newton"
 
 
 def test_works_inside_sklearn_tools(synthetic):

@@ -145,14 +145,18 @@ class Newton(Solver):
 
     @classmethod
     def auto_priority(cls, problem: Problem) -> float | None:
-        if not cls.supports(problem) or problem.design.is_sparse:
+        if not cls.supports(problem):
             return None
         solver = cls()
-        if solver._hessian_too_costly(problem):
+        if solver._hessian_too_costly(problem) and not problem.design.is_sparse:
             # CG on a row subsample beats L-BFGS (100k×100, 10 classes: 11 iterations,
             # 0.65 s vs 26 iterations, 1.0 s); on all rows of a wide or many-class
-            # problem its products cost too much.
+            # dense problem its products cost too much.
             return 2.0 if solver._hessian_rows(problem, cg=True) is not None else None
+        # Sparse data: a product costs what the stored entries do, and Newton-CG on all
+        # rows beat trust-ncg 1.4-3× and L-BFGS up to 9× (100k×50k text-like, C=1:
+        # binary 0.19 vs 0.49 vs 0.65 s; 5 classes 3.6 vs 11.4 vs 31.8 s; raw counts
+        # 0.43 vs 0.59 vs 0.58 s; 200k×300 at 5% density 0.25 vs 0.43 vs 0.29 s).
         return 2.0
 
     @staticmethod

@@ -115,14 +115,6 @@ class TrustNCG(Solver):
     default_max_iter = 200
     advice = "increase max_iter or standardize the features"
 
-    @classmethod
-    def auto_priority(cls, problem: Problem) -> float | None:
-        if not cls.supports(problem) or problem.n_outputs > 1:
-            return None
-        # benchmarks/bench_trust_ncg.py: on sparse text-like data it reaches a gap of
-        # 1e-8 many times faster than L-BFGS; on dense wide data L-BFGS stays ahead.
-        return 1.5 if problem.design.is_sparse else None
-
     def _solve(
         self, problem: Problem, coef: np.ndarray, progress: Progress, max_iter: int
     ) -> Solution:
