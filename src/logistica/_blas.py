@@ -76,7 +76,7 @@ def one_blas_thread() -> Iterator[None]:
     For loops whose BLAS calls alternate with work on threads of their own
     (decoding files, writing them): between calls, OpenBLAS's idle workers
     spin on the second core and starve those threads. ``fit_files``'s first
-    pass over 2M×100 Parquet: user CPU 4.4 → 2.4 s, 4.5 → 4.0 s.
+    pass over 2M×100 Parquet: user CPU 4.4 → 2.4 s, wall time 4.5 → 4.0 s.
 
     Examples
     --------
