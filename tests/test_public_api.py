@@ -69,10 +69,20 @@ def test_importing_the_estimator_leaves_the_rest_unloaded():
     code = (
         "import sys; from logistica import LogisticRegression; "
         "print(sorted(m for m in ('logistica.cv', 'logistica.io', 'logistica.outofcore', "
-        "'logistica.tabular', 'logistica.streaming', 'sklearn.metrics') if m in sys.modules))"
+        "'logistica.tabular', 'logistica.streaming', 'sklearn.metrics', "
+        "'logistica.inference.results', 'logistica.inference.build') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         logistica.nope  # noqa: B018
     assert sorted([*logistica._EXPORTS, "__version__"]) == logistica.__all__
+
+
+def test_inference_names_load_on_first_use():
+    from logistica import inference
+
+    assert sorted(inference._EXPORTS) == inference.__all__
+    assert inference.Results.__module__ == "logistica.inference.results"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        inference.nope  # noqa: B018

@@ -8,6 +8,8 @@ attributes. Nothing numerical lives here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
@@ -27,12 +29,14 @@ from ._validation import (
     validate_X,
     validate_X_y,
 )
-from .inference import Results, warn_if_separated
-from .inference import summarize as _summarize
+from .inference.separation import warn_if_separated
 from .objective import BinomialLoss, Design, MultinomialLoss, Problem, make_penalty
 from .objective.design import StandardizedDesign
 from .objective.firth import FirthProblem
 from .objective.focal import FocalLoss
+
+if TYPE_CHECKING:
+    from .inference.results import Results
 
 __all__ = ["LogisticRegression"]
 
@@ -540,7 +544,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         >>> res.params.index.tolist()
         ['intercept', 'x0']
         """
-        return _summarize(self, X, y, **kwargs)
+        from .inference.build import summarize
+
+        return summarize(self, X, y, **kwargs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

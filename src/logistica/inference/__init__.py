@@ -2,19 +2,34 @@
 
 The entry point is :func:`summarize` (also ``LogisticRegression.summarize``),
 which returns an immutable :class:`Results` with statsmodels' names.
+
+The names below are imported on first use (PEP 562), as in :mod:`logistica`:
+a fit imports only :mod:`.separation` (its separation check), not the
+summaries, tests and diagnostics (~40 ms of a first fit's import).
 """
 
-from .build import summarize
-from .covariance import COV_TYPES
-from .diagnostics import condition_number, variance_inflation_factors
-from .hypothesis import ChiSquareTest
-from .influence import Influence
-from .margins import MarginalEffects
-from .results import Results
-from .separation import SeparationReport, detect_separation, warn_if_separated
-from .summary import Summary
+from __future__ import annotations
 
-__all__ = [
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+#: public name -> the submodule defining it
+_EXPORTS = {
+    "COV_TYPES": "covariance",
+    "ChiSquareTest": "hypothesis",
+    "Influence": "influence",
+    "MarginalEffects": "margins",
+    "Results": "results",
+    "SeparationReport": "separation",
+    "Summary": "summary",
+    "condition_number": "diagnostics",
+    "detect_separation": "separation",
+    "summarize": "build",
+    "variance_inflation_factors": "diagnostics",
+    "warn_if_separated": "separation",
+}
+
+__all__ = [  # literal, for static analysis; the same names as _EXPORTS
     "COV_TYPES",
     "ChiSquareTest",
     "Influence",
@@ -28,3 +43,27 @@ __all__ = [
     "variance_inflation_factors",
     "warn_if_separated",
 ]
+
+if TYPE_CHECKING:
+    from .build import summarize
+    from .covariance import COV_TYPES
+    from .diagnostics import condition_number, variance_inflation_factors
+    from .hypothesis import ChiSquareTest
+    from .influence import Influence
+    from .margins import MarginalEffects
+    from .results import Results
+    from .separation import SeparationReport, detect_separation, warn_if_separated
+    from .summary import Summary
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
